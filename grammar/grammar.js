@@ -58,6 +58,7 @@ module.exports = grammar({
     $._exec_open,
     $.exec_form_fallback,
     $.image_registry,
+    $._unclosed,
     $._error_sentinel,
   ],
 
@@ -98,8 +99,13 @@ module.exports = grammar({
 
     unknown_instruction: ($) =>
       seq(field('keyword', $.unknown_keyword), optional(field('arguments', $.arguments))),
-    unknown_keyword: (_) => token(prec(1, /[^\s#\\`\[\]"'$<=][^\s\\`"'$]*/)),
-    arguments: ($) => repeat1($._shell_piece),
+    // BuildKit ignores what follows an unknown instruction, quotes included.
+    unknown_keyword: ($) =>
+      choice(
+        token(prec(1, /[^\s#\\`][^\s\\`]*/)),
+        seq($._text_char, optional(token.immediate(/[^\s\\`]+/))),
+      ),
+    arguments: ($) => repeat1(choice(/[^\s\\`]+/, $.escape_sequence, $._text_char)),
 
     // FROM [--platform=<platform>] <image> [AS <name>]
     from_instruction: ($) =>
@@ -108,6 +114,8 @@ module.exports = grammar({
         repeat(field('flag', $.flag)),
         field('image', $.image_spec),
         optional(seq(keyword('as'), field('name', $.stage_name))),
+        // BuildKit's parser keeps further words; the FROM instruction rejects them later.
+        repeat(field('extra', $.word)),
       ),
 
     image_spec: ($) =>
@@ -182,7 +190,7 @@ module.exports = grammar({
           '=',
           optional(seq($._concat, field('value', $.word))),
         ),
-        prec.right(seq(field('name', $.variable_name), repeat1(field('value', $.word)))),
+        prec.right(seq(field('name', $.variable_name), repeat(field('value', $.word)))),
       ),
 
     // ARG name[=default] ...
@@ -230,7 +238,8 @@ module.exports = grammar({
       ),
     user_name: ($) => adjacent($, $._user_piece, $._user_piece),
     group_name: ($) => greedy($, $._user_piece, $._user_piece),
-    _user_piece: ($) => choice(/[^\s:$"'\\`]+/, $._expandable),
+    _user_piece: ($) =>
+      choice(/[^\s:$"'\\`]+/, $._expandable, $.double_quoted_string, $.single_quoted_string),
 
     // WORKDIR takes the rest of the line as one path, spaces included.
     workdir_instruction: ($) => seq(keyword('workdir'), repeat1(field('path', $.path))),
@@ -244,11 +253,16 @@ module.exports = grammar({
       seq(
         keyword('healthcheck'),
         repeat(field('flag', $.flag)),
-        choice(
-          keyword('none'),
-          seq(keyword('cmd'), field('command', choice($.exec_form, $.shell_command))),
+        optional(
+          seq(
+            field('type', choice(keyword('cmd'), keyword('none'), $.healthcheck_type)),
+            optional(field('command', choice($.exec_form, $.shell_command))),
+          ),
         ),
       ),
+
+    // Any other word is kept as the check type, which the HEALTHCHECK instruction rejects.
+    healthcheck_type: (_) => /[^\s\\`\-][^\s\\`]*/,
 
     // --name, --name=value, --mount=k=v,k=v
     flag: ($) =>
@@ -328,7 +342,7 @@ module.exports = grammar({
             optional(field('argument', $.expansion_argument)),
           ),
         ),
-        '}',
+        choice('}', $._unclosed),
       )),
     expansion_operator: (_) =>
       token(choice(/:?[-+?=]/, /##?/, /%%?/, /\/[\/#%]?/, /\^\^?/, /,,?/, ':', '[', '!', '@', '*')),
@@ -345,17 +359,18 @@ module.exports = grammar({
         ),
       )),
 
-    // Quotes close on the same logical line; an unclosed quote is an error at the end of it.
+    // A quote left open ends at the end of the logical line (`_unclosed`): BuildKit keeps
+    // such text as it is and only the shell or a later expansion rejects it.
     double_quoted_string: ($) =>
       prec.right(
         seq(
           '"',
           repeat(choice(/[^"$\\`\r\n]+/, '$', $._expandable, $.escape_sequence, $._text_char)),
-          '"',
+          choice('"', $._unclosed),
         ),
       ),
     single_quoted_string: ($) =>
-      seq("'", repeat(choice(/[^'\\`\r\n]+/, $._text_char)), "'"),
+      seq("'", repeat(choice(/[^'\\`\r\n]+/, $._text_char)), choice("'", $._unclosed)),
 
     // Exec form: a JSON array. The scanner only opens it when the whole logical line is
     // valid JSON; otherwise the instruction is in shell form, led by `exec_form_fallback`.

@@ -37,6 +37,7 @@ enum TokenType {
   EXEC_OPEN,
   EXEC_FALLBACK,
   IMAGE_REGISTRY,
+  UNCLOSED,
   ERROR_SENTINEL,
 };
 
@@ -655,7 +656,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
           lexer->result_symbol = CONCAT;
           return true;
         }
-      } else {
+      } else if (touches_previous(s, lexer)) {
         /* An escape character: the word goes on unless it is a line continuation. */
         lexer->mark_end(lexer);
         advance(lexer);
@@ -676,6 +677,13 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     s->pending = PENDING_NONE;
     s->after_continuation = AFTER_NOTHING;
     lexer->result_symbol = HEREDOC_NEWLINE;
+    return true;
+  }
+
+  /* A quote or `${` left open closes at the end of the logical line. */
+  if (!recovering && valid[UNCLOSED] && at_line_end(lexer)) {
+    lexer->mark_end(lexer);
+    lexer->result_symbol = UNCLOSED;
     return true;
   }
 
