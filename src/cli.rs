@@ -1,0 +1,230 @@
+//! The command line: argument handling and the `parse` command.
+//!
+//! This is a shell around the core: it reads files and writes to the terminal, and turns
+//! failures into messages and exit codes.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::syntax;
+
+/// Exit code when everything parsed cleanly.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when some file has a syntax error.
+pub const EXIT_SYNTAX_ERRORS: u8 = 1;
+/// Exit code for a usage error, an unreadable file or unwritable output.
+pub const EXIT_FAILURE: u8 = 2;
+
+const USAGE: &str = "\
+dockls: a Dockerfile language server and linter
+
+Usage:
+  dockls parse [--errors] FILE...   print the syntax tree of each FILE
+  dockls [--stdio]                  run the language server (not built yet)
+  dockls --version                  print the version
+  dockls --help                     print this help
+
+Options of `parse`:
+  --errors   print only syntax errors, as FILE:LINE:COL: error: MESSAGE
+  FILE may be - for standard input.
+
+Exit status: 0 when every file parsed cleanly, 1 when some file has syntax errors,
+2 on a usage error or an unreadable file.
+";
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Version,
+    Parse(ParseConfig),
+    /// The language server over stdin and stdout.
+    Server,
+}
+
+/// Options of `dockls parse`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParseConfig {
+    /// Print only the syntax errors instead of the trees.
+    pub errors_only: bool,
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads the command line (without the program name).
+pub fn parse_args<I>(args: I) -> Result<Command, String>
+where
+    I: IntoIterator<Item = OsString>,
+{
+    let mut args = args.into_iter();
+    let Some(first) = args.next() else {
+        return Ok(Command::Server);
+    };
+    match first.to_str() {
+        Some("-h" | "--help" | "help") => Ok(Command::Help),
+        Some("-V" | "--version") => Ok(Command::Version),
+        Some("--stdio") => match args.next() {
+            None => Ok(Command::Server),
+            Some(extra) => Err(format!("unexpected argument {extra:?} after --stdio")),
+        },
+        Some("parse") => parse_command_args(args),
+        _ => Err(format!("unknown command {first:?}")),
+    }
+}
+
+fn parse_command_args(args: impl Iterator<Item = OsString>) -> Result<Command, String> {
+    let mut config = ParseConfig::default();
+    let mut only_files = false;
+    for arg in args {
+        if only_files {
+            config.files.push(arg.into());
+            continue;
+        }
+        match arg.to_str() {
+            Some("--errors") => config.errors_only = true,
+            Some("-h" | "--help") => return Ok(Command::Help),
+            Some("--") => only_files = true,
+            Some(option) if option.starts_with('-') && option != "-" => {
+                return Err(format!("unknown option {option:?} for `dockls parse`"));
+            }
+            _ => config.files.push(arg.into()),
+        }
+    }
+    if config.files.is_empty() {
+        return Err("`dockls parse` needs at least one FILE".to_owned());
+    }
+    Ok(Command::Parse(config))
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run<I>(args: I, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = OsString>,
+{
+    let command = match parse_args(args) {
+        Ok(command) => command,
+        Err(message) => {
+            let _ = writeln!(stderr, "dockls: {message}\n\n{USAGE}");
+            return EXIT_FAILURE;
+        }
+    };
+    let result = match command {
+        Command::Help => stdout.write_all(USAGE.as_bytes()).map(|()| EXIT_OK),
+        Command::Version => {
+            writeln!(stdout, "dockls {}", env!("CARGO_PKG_VERSION")).map(|()| EXIT_OK)
+        }
+        Command::Server => {
+            let _ = writeln!(
+                stderr,
+                "dockls: the language server is not built yet; use `dockls parse FILE...`"
+            );
+            Ok(EXIT_FAILURE)
+        }
+        Command::Parse(config) => run_parse(&config, stdout, stderr),
+    };
+    let result = result.and_then(|code| stdout.flush().map(|()| code));
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if error.kind() != io::ErrorKind::BrokenPipe {
+                let _ = writeln!(stderr, "dockls: cannot write output: {error}");
+            }
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// `dockls parse`: every file is parsed even when an earlier one fails.
+fn run_parse(
+    config: &ParseConfig,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut code = EXIT_OK;
+    for path in &config.files {
+        let text = if path.as_os_str() == "-" {
+            let mut text = Vec::new();
+            io::Read::read_to_end(&mut io::stdin().lock(), &mut text).map(|_| text)
+        } else {
+            std::fs::read(path)
+        };
+        let text = match text {
+            Ok(text) => text,
+            Err(error) => {
+                writeln!(stderr, "dockls: cannot read {}: {error}", path.display())?;
+                code = EXIT_FAILURE;
+                continue;
+            }
+        };
+        let tree = syntax::parse(&text);
+        let errors = syntax::syntax_errors(&tree, &text);
+        if config.errors_only {
+            for error in &errors {
+                writeln!(
+                    stdout,
+                    "{}:{}:{}: error: {}",
+                    path.display(),
+                    error.line + 1,
+                    error.column + 1,
+                    error.message
+                )?;
+            }
+        } else {
+            stdout.write_all(syntax::to_sexp(&tree).as_bytes())?;
+        }
+        if !errors.is_empty() && code == EXIT_OK {
+            code = EXIT_SYNTAX_ERRORS;
+        }
+    }
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn no_arguments_means_the_server() {
+        assert_eq!(parse_args(args(&[])), Ok(Command::Server));
+        assert_eq!(parse_args(args(&["--stdio"])), Ok(Command::Server));
+    }
+
+    #[test]
+    fn parse_takes_options_anywhere_and_files_after_double_dash() {
+        let expected = ParseConfig {
+            errors_only: true,
+            files: vec!["a".into(), "--errors".into()],
+        };
+        assert_eq!(
+            parse_args(args(&["parse", "a", "--errors", "--", "--errors"])),
+            Ok(Command::Parse(expected))
+        );
+    }
+
+    #[test]
+    fn usage_errors_are_reported() {
+        assert!(parse_args(args(&["parse"])).is_err());
+        assert!(parse_args(args(&["parse", "--tree", "a"])).is_err());
+        assert!(parse_args(args(&["lint"])).is_err());
+        assert!(parse_args(args(&["--stdio", "x"])).is_err());
+    }
+
+    #[test]
+    fn usage_error_exits_2_with_a_message() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(run(args(&["parse"]), &mut out, &mut err), EXIT_FAILURE);
+        assert!(out.is_empty());
+        assert!(String::from_utf8_lossy(&err).starts_with("dockls: `dockls parse` needs"));
+    }
+
+    #[test]
+    fn server_is_not_faked() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(run(args(&[]), &mut out, &mut err), EXIT_FAILURE);
+        assert!(String::from_utf8_lossy(&err).contains("not built yet"));
+    }
+}
