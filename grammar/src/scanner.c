@@ -796,7 +796,7 @@ void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const ch
   s->escape_directive_seen = (buffer[2] & 1) != 0;
   s->after_continuation = (uint8_t)buffer[6];
   uint16_t queue_length = (uint16_t)((uint8_t)buffer[4] | ((uint8_t)buffer[5] << 8));
-  if (queue_length > QUEUE_CAPACITY || HEADER_SIZE + queue_length > length) return;
+  if (queue_length > QUEUE_CAPACITY || (unsigned)HEADER_SIZE + queue_length > length) return;
   s->queue_count = (uint8_t)buffer[3];
   s->queue_length = queue_length;
   memcpy(s->queue, buffer + HEADER_SIZE, queue_length);
