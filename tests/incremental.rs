@@ -15,7 +15,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 
@@ -25,9 +28,41 @@ impl Lcg {
 }
 
 const FRAGMENTS: &[&str] = &[
-    "\\", "`", "\\\n", "`\n", "\n", "\r\n", " ", "#", "# c\n", "<<EOF", "<<-EOF", "\nEOF\n",
-    "\tEOF", "\"", "'", "$", "${", "}", "[", "]", "\"a\", ", "=", ",", ":", "@", "--", "RUN ",
-    "FROM ", "COPY ", "# escape=`\n", "# syntax=x\n", "EOF", "x", "\u{e9}", "\u{1F600}",
+    "\\",
+    "`",
+    "\\\n",
+    "`\n",
+    "\n",
+    "\r\n",
+    " ",
+    "#",
+    "# c\n",
+    "<<EOF",
+    "<<-EOF",
+    "\nEOF\n",
+    "\tEOF",
+    "\"",
+    "'",
+    "$",
+    "${",
+    "}",
+    "[",
+    "]",
+    "\"a\", ",
+    "=",
+    ",",
+    ":",
+    "@",
+    "--",
+    "RUN ",
+    "FROM ",
+    "COPY ",
+    "# escape=`\n",
+    "# syntax=x\n",
+    "EOF",
+    "x",
+    "\u{e9}",
+    "\u{1F600}",
 ];
 
 fn random_edit(rng: &mut Lcg, text: &[u8]) -> (std::ops::Range<usize>, Vec<u8>) {
@@ -80,7 +115,11 @@ fn incremental_reparse_matches_fresh_parse() {
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "Dockerfile"))
         .collect();
     files.sort();
-    assert!(files.len() > 100, "expected the vendored corpus, found {} files", files.len());
+    assert!(
+        files.len() > 100,
+        "expected the vendored corpus, found {} files",
+        files.len()
+    );
 
     let mut failures = Vec::new();
     for (index, path) in files.iter().enumerate() {
@@ -88,7 +127,12 @@ fn incremental_reparse_matches_fresh_parse() {
             failures.push(message);
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -99,7 +143,10 @@ fn escape_directive_edit_relexes_the_whole_file() {
     let edit = syntax::edit_for_replacement(before.as_bytes(), 9..10, b"`");
     tree.edit(&edit);
     let tree = syntax::reparse(after, &tree);
-    assert_eq!(tree.root_node().to_sexp(), syntax::parse(after).root_node().to_sexp());
+    assert_eq!(
+        tree.root_node().to_sexp(),
+        syntax::parse(after).root_node().to_sexp()
+    );
     // With the backtick as escape character, `c:\` ends its line and the backtick continues.
     let runs = tree.root_node().named_child_count();
     assert_eq!(runs, 3, "{}", tree.root_node().to_sexp());
