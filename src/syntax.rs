@@ -287,6 +287,35 @@ mod tests {
     }
 
     #[test]
+    fn sexp_has_fields_ranges_and_indentation() {
+        let tree = parse("FROM alpine AS b\n");
+        let expected = "\
+(source_file [0, 0] - [1, 0]
+  (from_instruction [0, 0] - [0, 16]
+    image: (image_spec [0, 5] - [0, 11]
+      name: (image_name [0, 5] - [0, 11]))
+    name: (stage_name [0, 15] - [0, 16])))
+";
+        assert_eq!(to_sexp(&tree), expected);
+    }
+
+    #[test]
+    fn unterminated_heredoc_is_a_missing_end() {
+        let text = "RUN <<EOF\nx\n";
+        let tree = parse(text);
+        assert!(to_sexp(&tree).contains("end: (MISSING heredoc_end [2, 0] - [2, 0])"));
+        let errors = syntax_errors(&tree, text.as_bytes());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].kind,
+            SyntaxErrorKind::Missing("heredoc_end".to_owned())
+        );
+        assert_eq!((errors[0].line, errors[0].column), (2, 0));
+        assert_eq!(errors[0].range, 12..12);
+        assert_eq!(errors[0].message, "missing heredoc_end");
+    }
+
+    #[test]
     fn bytes_that_are_not_utf8_parse() {
         let text = b"FROM alpine\nRUN echo \xff\xfe\x00 done\n";
         let tree = parse(&text[..]);
