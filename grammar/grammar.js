@@ -18,7 +18,7 @@ function keyword(word) {
     .split('')
     .map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c))
     .join('');
-  return alias(token(prec(2, new RegExp(pattern))), word.toUpperCase());
+  return alias(token(prec(1, new RegExp(pattern))), word.toUpperCase());
 }
 
 /** `first` followed by `rest` pieces, each touching the one before it. */
@@ -59,6 +59,7 @@ module.exports = grammar({
     $.exec_form_fallback,
     $.image_registry,
     $._unclosed,
+    $._newline,
     $._error_sentinel,
   ],
 
@@ -78,7 +79,6 @@ module.exports = grammar({
         optional($._line),
       ),
 
-    _newline: (_) => /\r?\n/,
 
     _line: ($) => choice($._instruction, alias($._line_comment, $.comment)),
 
@@ -96,16 +96,6 @@ module.exports = grammar({
         ...INSTRUCTIONS.map((name) => $[`${name}_instruction`]),
         $.unknown_instruction,
       ),
-
-    unknown_instruction: ($) =>
-      seq(field('keyword', $.unknown_keyword), optional(field('arguments', $.arguments))),
-    // BuildKit ignores what follows an unknown instruction, quotes included.
-    unknown_keyword: ($) =>
-      choice(
-        token(prec(1, /[^\s#\\`][^\s\\`]*/)),
-        seq($._text_char, optional(token.immediate(/[^\s\\`]+/))),
-      ),
-    arguments: ($) => repeat1(choice(/[^\s\\`]+/, $.escape_sequence, $._text_char)),
 
     // FROM [--platform=<platform>] <image> [AS <name>]
     from_instruction: ($) =>
@@ -139,7 +129,7 @@ module.exports = grammar({
       seq(
         keyword('run'),
         repeat(field('flag', $.flag)),
-        field('command', choice($.exec_form, $.shell_command)),
+        field('command', choice($.exec_form, alias($._shell_command_with_heredocs, $.shell_command))),
         optional($._heredocs),
       ),
 
@@ -167,13 +157,23 @@ module.exports = grammar({
     _label_key: ($) =>
       choice(alias(/[^\s="'$\\`]+/, $.label_key), $.double_quoted_string, $.single_quoted_string),
 
-    maintainer_instruction: ($) => seq(keyword('maintainer'), repeat1(field('name', $.word))),
+    maintainer_instruction: ($) =>
+      seq(keyword('maintainer'), field('name', alias($._rest_of_line, $.text))),
 
     // EXPOSE <port>[/<protocol>] ...
     expose_instruction: ($) => seq(keyword('expose'), repeat1(field('port', $.expose_port))),
     expose_port: ($) =>
       seq(
-        field('number', choice($.port_number, $.port_range, $._expandable)),
+        field(
+          'number',
+          choice(
+            $.port_number,
+            $.port_range,
+            $._expandable,
+            $.double_quoted_string,
+            $.single_quoted_string,
+          ),
+        ),
         optional(seq($._concat, '/', optional(seq($._concat, field('protocol', $.protocol))))),
       ),
     port_number: (_) => /[0-9]+/,
@@ -211,10 +211,7 @@ module.exports = grammar({
         repeat(field('flag', $.flag)),
         choice(
           field('paths', $.exec_form),
-          seq(
-            optional($.exec_form_fallback),
-            repeat1(field('path', choice($.path, $.heredoc_marker))),
-          ),
+          repeat1(field('path', choice($.path, $.heredoc_marker))),
         ),
         optional($._heredocs),
       ),
@@ -225,7 +222,7 @@ module.exports = grammar({
         keyword('volume'),
         choice(
           field('paths', $.exec_form),
-          seq(optional($.exec_form_fallback), repeat1(field('path', $.path))),
+          repeat1(field('path', $.path)),
         ),
       ),
 
@@ -242,9 +239,11 @@ module.exports = grammar({
       choice(/[^\s:$"'\\`]+/, $._expandable, $.double_quoted_string, $.single_quoted_string),
 
     // WORKDIR takes the rest of the line as one path, spaces included.
-    workdir_instruction: ($) => seq(keyword('workdir'), repeat1(field('path', $.path))),
+    workdir_instruction: ($) =>
+      seq(keyword('workdir'), field('path', alias($._rest_of_line, $.path))),
 
-    onbuild_instruction: ($) => seq(keyword('onbuild'), field('instruction', $._instruction)),
+    onbuild_instruction: ($) =>
+      seq(keyword('onbuild'), optional(field('instruction', $._instruction))),
 
     stopsignal_instruction: ($) => seq(keyword('stopsignal'), field('signal', $.word)),
 
@@ -262,14 +261,28 @@ module.exports = grammar({
       ),
 
     // Any other word is kept as the check type, which the HEALTHCHECK instruction rejects.
-    healthcheck_type: (_) => /[^\s\\`\-][^\s\\`]*/,
+    healthcheck_type: (_) => token(prec(1, /[^\s\\`\-][^\s\\`]*/)),
 
     // --name, --name=value, --mount=k=v,k=v
     flag: ($) =>
       choice(
         seq(
           field('name', alias(token(prec(3, '--mount')), $.flag_name)),
-          optional(seq($._concat, '=', optional(seq($._concat, field('value', $.mount_options))))),
+          optional(
+            seq(
+              $._concat,
+              '=',
+              optional(
+                seq(
+                  $._concat,
+                  field(
+                    'value',
+                    choice($.mount_options, $.double_quoted_string, $.single_quoted_string),
+                  ),
+                ),
+              ),
+            ),
+          ),
         ),
         seq(
           field('name', $.flag_name),
@@ -297,7 +310,9 @@ module.exports = grammar({
       choice(/[^\s,"'$\\`]+/, $._expandable, $.double_quoted_string, $.single_quoted_string),
 
     // Shell form: text handed to the shell. Quotes and variables are marked, nothing more.
-    shell_command: ($) => seq(optional($.exec_form_fallback), repeat1($._shell_piece)),
+    // A `[` that did not open valid JSON leads it as `exec_form_fallback`.
+    shell_command: ($) =>
+      choice(seq($.exec_form_fallback, repeat($._shell_piece)), repeat1($._shell_piece)),
     _shell_piece: ($) =>
       choice(
         /[^\s"'$\\`]+/,
@@ -307,8 +322,16 @@ module.exports = grammar({
         $.single_quoted_string,
         $.escape_sequence,
         $._text_char,
-        $.heredoc_marker,
       ),
+    // Heredocs exist only in RUN, COPY and ADD.
+    _shell_command_with_heredocs: ($) =>
+      choice(
+        seq($.exec_form_fallback, repeat(choice($._shell_piece, $.heredoc_marker))),
+        repeat1(choice($._shell_piece, $.heredoc_marker)),
+      ),
+
+    // One argument made of everything up to the end of the line, blanks included.
+    _rest_of_line: ($) => repeat1($._shell_piece),
 
     _heredocs: ($) => repeat1(seq($._heredoc_newline, $.heredoc)),
     heredoc: ($) => seq(optional(field('content', $.heredoc_content)), field('end', $.heredoc_end)),
@@ -400,5 +423,15 @@ module.exports = grammar({
         '}',
       ),
     json_member: ($) => seq(field('key', $.json_string), ':', field('value', $._json_value)),
+
+    unknown_instruction: ($) =>
+      seq(field('keyword', $.unknown_keyword), optional(field('arguments', $.arguments))),
+    // BuildKit ignores what follows an unknown instruction, quotes included.
+    unknown_keyword: ($) =>
+      choice(
+        token(prec(1, /[^\s#\\`][^\s\\`]*/)),
+        seq($._text_char, optional(token.immediate(/[^\s\\`]+/))),
+      ),
+    arguments: ($) => repeat1(choice(/[^\s\\`]+/, $.escape_sequence, $._text_char)),
   },
 });

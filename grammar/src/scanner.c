@@ -38,6 +38,7 @@ enum TokenType {
   EXEC_FALLBACK,
   IMAGE_REGISTRY,
   UNCLOSED,
+  NEWLINE,
   ERROR_SENTINEL,
 };
 
@@ -670,6 +671,11 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     }
   }
 
+  bool skipped = false;
+  while (!at_eof(lexer) && (is_blank(lexer->lookahead) || lexer->lookahead == 0xFEFF)) {
+    skip(lexer);
+    skipped = true;
+  }
   if (!recovering && s->queue_count > 0 && valid[HEREDOC_NEWLINE] && !at_eof(lexer) &&
       (lexer->lookahead == '\n' || lexer->lookahead == '\r')) {
     consume_newline(lexer);
@@ -687,13 +693,22 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     return true;
   }
 
-  bool skipped = false;
-  while (!at_eof(lexer) && (is_blank(lexer->lookahead) || lexer->lookahead == 0xFEFF)) {
-    skip(lexer);
-    skipped = true;
-  }
   if (at_eof(lexer)) return false;
+
+  /* The end of a logical line also ends any heredoc that never got its body. */
+  if (valid[NEWLINE] && !at_eof(lexer) && (lexer->lookahead == '\n' || lexer->lookahead == '\r')) {
+    consume_newline(lexer);
+    lexer->mark_end(lexer);
+    s->pending = PENDING_NONE;
+    s->after_continuation = AFTER_NOTHING;
+    s->queue_count = 0;
+    s->queue_length = 0;
+    lexer->result_symbol = NEWLINE;
+    return true;
+  }
+
   int32_t c = lexer->lookahead;
+
 
   if (c == '#') {
     if (!recovering && (valid[DIRECTIVE_MARKER] || valid[LINE_COMMENT])) {
