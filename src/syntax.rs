@@ -120,11 +120,7 @@ pub fn syntax_errors(tree: &Tree, text: &[u8]) -> Vec<SyntaxError> {
             ));
         } else if node.is_missing() {
             let kind = node.kind().to_owned();
-            let message = if node.is_named() {
-                format!("missing {kind}")
-            } else {
-                format!("missing `{kind}`")
-            };
+            let message = missing_message(node);
             errors.push(error_at(node, SyntaxErrorKind::Missing(kind), message));
         } else {
             // Subtrees without errors are skipped whole, so this walk follows only the paths
@@ -162,6 +158,44 @@ fn error_at(node: Node, kind: SyntaxErrorKind, message: String) -> SyntaxError {
         kind,
         message,
     }
+}
+
+/// Says what is missing in the user's terms: a missing token is named by the construct it would
+/// have started or ended (a missing `$` inside a path means the path is missing).
+fn missing_message(node: Node) -> String {
+    let described = if node.is_named() {
+        describe_kind(node.kind())
+    } else {
+        node.parent()
+            .filter(|parent| parent.is_named() && !parent.is_error())
+            .and_then(|parent| describe_kind(parent.kind()))
+    };
+    match described {
+        Some(what) => format!("expected {what} here"),
+        None => format!("expected `{}` here", node.kind()),
+    }
+}
+
+fn describe_kind(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "heredoc_end" => "the line that ends the heredoc",
+        "heredoc" => "the heredoc's body",
+        "path" => "a path",
+        "image_spec" | "image_name" => "an image name",
+        "image_tag" => "a tag",
+        "image_digest" => "a digest",
+        "stage_name" => "a stage name",
+        "shell_command" | "exec_form" => "a command",
+        "flag_value" | "mount_options" | "mount_value" => "a flag value",
+        "word" => "an argument",
+        "variable_name" => "a variable name",
+        "expose_port" => "a port",
+        "user_name" => "a user name",
+        "group_name" => "a group name",
+        "json_string" | "double_quoted_string" | "single_quoted_string" => "a closing quote",
+        "expansion" => "`}`",
+        _ => return None,
+    })
 }
 
 /// Longest snippet of source text quoted in a message, in characters.
@@ -300,6 +334,15 @@ mod tests {
     }
 
     #[test]
+    fn half_typed_copy_names_the_missing_path() {
+        let text = "COPY --fr\n";
+        let errors = syntax_errors(&parse(text), text.as_bytes());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "expected a path here");
+        assert_eq!((errors[0].line, errors[0].column), (0, 9));
+    }
+
+    #[test]
     fn unterminated_heredoc_is_a_missing_end() {
         let text = "RUN <<EOF\nx\n";
         let tree = parse(text);
@@ -312,7 +355,10 @@ mod tests {
         );
         assert_eq!((errors[0].line, errors[0].column), (2, 0));
         assert_eq!(errors[0].range, 12..12);
-        assert_eq!(errors[0].message, "missing heredoc_end");
+        assert_eq!(
+            errors[0].message,
+            "expected the line that ends the heredoc here"
+        );
     }
 
     #[test]
