@@ -222,12 +222,15 @@ static bool scan_heredoc_marker(Scanner *s, TSLexer *lexer) {
   advance(lexer);
   if (lexer->lookahead != '<') return false;
   advance(lexer);
+  /* BuildKit's lexer keeps blanks that follow `<<` in the word (`<< EOF`), but not blanks
+   * after `<<-`, which end the word there (`<<- EOF` is no heredoc). */
   bool chomp = false;
   if (lexer->lookahead == '-') {
     chomp = true;
     advance(lexer);
+  } else {
+    while (!at_eof(lexer) && is_blank(lexer->lookahead)) advance(lexer);
   }
-  while (!at_eof(lexer) && is_blank(lexer->lookahead)) advance(lexer);
 
   uint8_t name[MAX_DELIMITER + 1];
   unsigned length = 0;
@@ -238,7 +241,6 @@ static bool scan_heredoc_marker(Scanner *s, TSLexer *lexer) {
     int32_t c = lexer->lookahead;
     if (quote == 0) {
       if (is_blank(c) || c == s->escape) break;
-      if (c == '<') return false;
       if (c == '"' || c == '\'') {
         quote = c;
         advance(lexer);
