@@ -8,7 +8,7 @@
 macro_rules! cmd_entrypoint_table {
     () => {
         r#"| | No ENTRYPOINT | ENTRYPOINT exec_entry p1_entry | ENTRYPOINT ["exec_entry", "p1_entry"] |
-| :-- | :-- | :-- | :-- |
+|---|---|---|---|
 | **No CMD** | error, not allowed | `/bin/sh -c exec_entry p1_entry` | `exec_entry p1_entry` |
 | **CMD ["exec_cmd", "p1_cmd"]** | `exec_cmd p1_cmd` | `/bin/sh -c exec_entry p1_entry` | `exec_entry p1_entry exec_cmd p1_cmd` |
 | **CMD exec_cmd p1_cmd** | `/bin/sh -c exec_cmd p1_cmd` | `/bin/sh -c exec_entry p1_entry` | `exec_entry p1_entry /bin/sh -c exec_cmd p1_cmd` |"#

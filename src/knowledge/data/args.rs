@@ -51,10 +51,10 @@ pub(super) const AUTOMATIC: &[PredefinedArg] = &[
     },
     PredefinedArg {
         name: "TARGETSTAGE",
-        docs: "Name of the stage being built: the `--target` of the build, or the last stage \
-               when no target is given.\n\nLike the platform arguments it lives in the global \
-               scope; declare `ARG TARGETSTAGE` inside a stage to read it. Needs a recent \
-               BuildKit and Dockerfile syntax.",
+        docs: "Name of the stage being built: the one chosen with `docker build --target`, \
+               or the final stage when no target is given.\n\nLike the platform arguments it \
+               lives in the global scope; declare `ARG TARGETSTAGE` inside a stage to read it. \
+               Needs a recent BuildKit and Dockerfile syntax.",
     },
 ];
 

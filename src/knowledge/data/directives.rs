@@ -51,13 +51,13 @@ A backtick suits Windows images, where `\` separates path components and a trail
 [Dockerfile reference: escape](https://docs.docker.com/reference/dockerfile/#escape)"#,
         values: &[
             Value {
-                name: "\\",
-                docs: "Backslash, the default escape and line-continuation character.",
-            },
-            Value {
                 name: "`",
                 docs: "Backtick, convenient for Windows paths; the same escape character as \
                        PowerShell.",
+            },
+            Value {
+                name: "\\",
+                docs: "Backslash, the default escape and line-continuation character.",
             },
         ],
     },
@@ -81,6 +81,10 @@ With `error=true`, pin the `syntax` version: a newer frontend may add checks tha
 [Dockerfile reference: check](https://docs.docker.com/reference/dockerfile/#check)"#,
         values: &[
             Value {
+                name: "error=true",
+                docs: "Fail the build when any check reports a problem.",
+            },
+            Value {
                 name: "skip=all",
                 docs: "Turn off every build check for this file.",
             },
@@ -88,10 +92,6 @@ With `error=true`, pin the `syntax` version: a newer frontend may add checks tha
                 name: "skip=",
                 docs: "Turn off the listed checks; follow with check names separated by commas, \
                        e.g. `skip=JSONArgsRecommended,StageNameCasing`.",
-            },
-            Value {
-                name: "error=true",
-                docs: "Fail the build when any check reports a problem.",
             },
             Value {
                 name: "error=false",

@@ -134,7 +134,7 @@ RUN --network=none pip install --no-index --find-links=/wheels app
     Flag {
         name: "device",
         value: Some("<name>[,required]"),
-        docs: r#"Makes a CDI device (for example a GPU) registered with BuildKit available to the command. The name may be a vendor kind (`nvidia.com/gpu`), a specific device (`nvidia.com/gpu=0`), all devices of a kind (`nvidia.com/gpu=all` or `=*`), or a device class. `required` fails the build when the device is missing. May be repeated.
+        docs: r#"Makes a CDI device (for example a GPU) registered with BuildKit available to the command. The name is one of: a kind (`vendor.com/device`, the first matching device), a specific device (`vendor.com/device=foo`), every device of a kind (`vendor.com/device=*`), or a class given by the device's `org.mobyproject.buildkit.device.class` annotation. `required` fails the build when the device is missing. May be repeated.
 
 Labs feature: needs `# syntax=docker/dockerfile:1-labs`, BuildKit 0.20 or later, and the `device` entitlement.
 
@@ -195,8 +195,8 @@ ADD --keep-git-dir=true https://github.com/moby/buildkit.git#v0.14.1 /src
         docs: r#"Verify a remote source before using it. For an HTTP(S) file give its SHA-256 digest as `sha256:<hex>` (the only supported algorithm); for a Git source give the commit SHA, in full or as a prefix. The build fails if it does not match.
 
 ```dockerfile
-ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d \
-    https://mirrors.edge.kernel.org/pub/linux/kernel/Historic/linux-0.01.tar.gz /
+ADD --checksum=sha256:<64 hex digits> https://example.com/tool-1.2.tar.gz /opt/
+ADD --checksum=3f1c2e9 https://github.com/example/tool.git#v1.2.0 /src/tool
 ```"#,
         values: &[],
         repeatable: false,
