@@ -401,6 +401,8 @@ ENTRYPOINT command param1
 - Setting `ENTRYPOINT` resets a `CMD` inherited from the base image.
 - For setup steps, use a script that ends with `exec "$@"` so the real program replaces the script as PID 1.
 
+What runs for each combination of `ENTRYPOINT` and `CMD`:
+
 "#,
             cmd_entrypoint_table!(),
             r#"
