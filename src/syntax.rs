@@ -28,13 +28,19 @@ pub fn reparse<T: AsRef<[u8]> + ?Sized>(text: &T, old_tree: &Tree) -> Tree {
     parse_with(text.as_ref(), Some(old_tree))
 }
 
-fn parse_with(text: &[u8], old_tree: Option<&Tree>) -> Tree {
+/// A parser set to the Dockerfile language.
+pub fn parser() -> Parser {
     let mut parser = Parser::new();
-    // Both failures below are build defects (an ABI mismatch between the generated parser and
-    // the tree-sitter crate), not properties of the input; the tests catch them.
+    // This fails only on a build defect (an ABI mismatch between the generated parser and the
+    // tree-sitter crate), not on any input; the tests catch it.
     parser
         .set_language(&language())
         .expect("the generated Dockerfile parser matches the tree-sitter ABI");
+    parser
+}
+
+fn parse_with(text: &[u8], old_tree: Option<&Tree>) -> Tree {
+    let mut parser = parser();
     // `parse` returns `None` only when no language is set or parsing was cancelled or timed
     // out; we set a language and never cancel.
     parser

@@ -1,0 +1,134 @@
+//! The analysis API: what the editor asks about a document, answered in editor terms (byte
+//! offsets, labels, markdown), never in protocol types.
+//!
+//! An [`Analysis`] is a snapshot of one document: its text, tree and model. Building one is the
+//! per-keystroke work; each question is then answered from the snapshot.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use tree_sitter::Tree;
+
+use crate::model::Model;
+use crate::text::Document;
+use crate::{completion, diagnostics, hover};
+
+/// A snapshot of a document, ready to answer questions.
+#[derive(Clone)]
+pub struct Analysis {
+    text: Arc<str>,
+    tree: Tree,
+    model: Arc<Model>,
+}
+
+impl Analysis {
+    pub fn new(document: &Document) -> Analysis {
+        let text: Arc<str> = Arc::from(document.text());
+        let tree = document.tree().clone();
+        let model = Arc::new(Model::build(&tree, &text));
+        Analysis { text, tree, model }
+    }
+
+    /// Parses `text` from scratch; for one-shot use such as the command line and tests.
+    pub fn from_text(text: &str) -> Analysis {
+        Analysis::new(&Document::new(text))
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        diagnostics::diagnostics(self)
+    }
+
+    /// Completion at a byte offset.
+    pub fn completion(&self, offset: usize, config: &CompletionConfig) -> Vec<CompletionItem> {
+        completion::completion(self, offset.min(self.text.len()), config)
+    }
+
+    /// Hover at a byte offset.
+    pub fn hover(&self, offset: usize, config: &HoverConfig) -> Option<Hover> {
+        hover::hover(self, offset.min(self.text.len()), config)
+    }
+}
+
+/// How severe a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+/// A problem in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The exact bytes at fault.
+    pub range: Range<usize>,
+    pub severity: Severity,
+    /// A stable kebab-case name, e.g. `syntax-error`, `unknown-instruction`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// What the editor can do with completion items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CompletionConfig {
+    /// The client accepts snippets (`${1:placeholder}`) in insert texts.
+    pub snippets: bool,
+}
+
+/// The kind of thing a completion item inserts, for its icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompletionKind {
+    Keyword,
+    Directive,
+    Flag,
+    Value,
+    Variable,
+    Stage,
+}
+
+/// One completion proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// A one-line description shown beside the label.
+    pub detail: Option<String>,
+    /// Longer documentation, in markdown.
+    pub documentation: Option<String>,
+    /// The bytes the item replaces (the partial word before the cursor, and after it).
+    pub replace: Range<usize>,
+    /// The text to insert; a snippet when `is_snippet`.
+    pub insert_text: String,
+    pub is_snippet: bool,
+    /// Orders items whose labels would otherwise sort badly.
+    pub sort_text: Option<String>,
+}
+
+/// What the editor can show in a hover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HoverConfig {
+    /// The client renders markdown; otherwise hovers are plain text.
+    pub markdown: bool,
+}
+
+/// The answer to a hover request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    /// The bytes the hover is about.
+    pub range: Range<usize>,
+    /// Markdown, or plain text when the client does not render markdown.
+    pub contents: String,
+}
