@@ -3,5 +3,13 @@
 //! Today this holds the syntax layer ([`syntax`]) and the command line ([`cli`]); the language
 //! server is built on top of them next.
 
+pub mod analysis;
 pub mod cli;
+pub mod completion;
+pub mod context;
+pub mod diagnostics;
+pub mod hover;
+pub mod knowledge;
+pub mod model;
 pub mod syntax;
+pub mod text;
