@@ -10,6 +10,7 @@ pub mod context;
 pub mod diagnostics;
 pub mod hover;
 pub mod knowledge;
+pub mod lsp;
 pub mod model;
 pub mod syntax;
 pub mod text;

@@ -1,0 +1,409 @@
+//! The one place that converts between the analysis API (byte offsets, markdown, editor-term
+//! items) and LSP types (line/column positions in the negotiated encoding, protocol items).
+//!
+//! Client positions are untrusted: a line past the end clamps to the end of the document, a
+//! column past the end of its line clamps to the end of the line (before its line break), and a
+//! column inside a character (a UTF-8 sequence or a UTF-16 surrogate pair) floors to the start
+//! of that character. Each conversion says whether it had to clamp, so the server can log it.
+
+use std::ops::Range;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::analysis::{CompletionItem, CompletionKind, Diagnostic, Hover, Severity};
+
+/// How columns are counted, as negotiated at initialize.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PositionEncoding {
+    /// Columns count UTF-8 bytes.
+    Utf8,
+    /// Columns count UTF-16 code units; LSP's default.
+    #[default]
+    Utf16,
+}
+
+impl PositionEncoding {
+    /// UTF-8 when the client offers it (it costs no conversion), else the mandatory UTF-16.
+    pub fn negotiate(offered: Option<&[lsp::PositionEncodingKind]>) -> PositionEncoding {
+        let offers_utf8 = offered
+            .unwrap_or_default()
+            .contains(&lsp::PositionEncodingKind::UTF8);
+        if offers_utf8 {
+            PositionEncoding::Utf8
+        } else {
+            PositionEncoding::Utf16
+        }
+    }
+
+    pub fn kind(self) -> lsp::PositionEncodingKind {
+        match self {
+            PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        }
+    }
+}
+
+/// A converted client value and whether it pointed outside the text and had to be clamped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clamped<T> {
+    pub value: T,
+    pub clamped: bool,
+}
+
+/// The byte offset of a client position.
+pub fn offset(rope: &Rope, position: lsp::Position, encoding: PositionEncoding) -> Clamped<usize> {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return Clamped {
+            value: rope.len_bytes(),
+            clamped: true,
+        };
+    }
+    let start = rope.line_to_byte(line);
+    let end = line_content_end(rope, line);
+    let column = position.character as usize;
+    match encoding {
+        PositionEncoding::Utf8 => {
+            if column > end - start {
+                return Clamped {
+                    value: end,
+                    clamped: true,
+                };
+            }
+            let char_index = rope.byte_to_char(start + column);
+            Clamped {
+                value: rope.char_to_byte(char_index),
+                clamped: false,
+            }
+        }
+        PositionEncoding::Utf16 => {
+            let start_unit = rope.char_to_utf16_cu(rope.byte_to_char(start));
+            let end_unit = rope.char_to_utf16_cu(rope.byte_to_char(end));
+            if column > end_unit - start_unit {
+                return Clamped {
+                    value: end,
+                    clamped: true,
+                };
+            }
+            let char_index = rope.utf16_cu_to_char(start_unit + column);
+            Clamped {
+                value: rope.char_to_byte(char_index),
+                clamped: false,
+            }
+        }
+    }
+}
+
+/// The byte range of a client range. A range whose end comes before its start is emptied at
+/// its start.
+pub fn byte_range(
+    rope: &Rope,
+    range: lsp::Range,
+    encoding: PositionEncoding,
+) -> Clamped<Range<usize>> {
+    let start = offset(rope, range.start, encoding);
+    let end = offset(rope, range.end, encoding);
+    let reversed = end.value < start.value;
+    Clamped {
+        value: start.value..end.value.max(start.value),
+        clamped: start.clamped || end.clamped || reversed,
+    }
+}
+
+/// The client position of a byte offset. Offsets past the end, inside a character or inside a
+/// line break are moved to the nearest position before them.
+pub fn position(rope: &Rope, offset: usize, encoding: PositionEncoding) -> lsp::Position {
+    let offset = offset.min(rope.len_bytes());
+    let char_index = rope.byte_to_char(offset);
+    let line = rope.char_to_line(char_index);
+    let start = rope.line_to_byte(line);
+    let offset = rope
+        .char_to_byte(char_index)
+        .min(line_content_end(rope, line));
+    let column = match encoding {
+        PositionEncoding::Utf8 => offset - start,
+        PositionEncoding::Utf16 => {
+            rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                - rope.char_to_utf16_cu(rope.byte_to_char(start))
+        }
+    };
+    lsp::Position::new(saturate(line), saturate(column))
+}
+
+/// The client range of a byte range.
+pub fn range(rope: &Rope, range: Range<usize>, encoding: PositionEncoding) -> lsp::Range {
+    let start = position(rope, range.start, encoding);
+    let end = position(rope, range.end.max(range.start), encoding);
+    lsp::Range::new(start, end)
+}
+
+/// The byte offset where `line`'s text ends, before its `\n`, `\r\n` or lone `\r`.
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let next = rope.line_to_byte(line + 1);
+    let start = rope.line_to_byte(line);
+    if next == start {
+        return next;
+    }
+    let last = rope.byte(next - 1);
+    if last == b'\n' && next - start >= 2 && rope.byte(next - 2) == b'\r' {
+        next - 2
+    } else if last == b'\n' || last == b'\r' {
+        next - 1
+    } else {
+        next
+    }
+}
+
+fn saturate(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// The protocol form of a diagnostic.
+pub fn diagnostic(
+    rope: &Rope,
+    diagnostic: &Diagnostic,
+    encoding: PositionEncoding,
+) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(rope, diagnostic.range.clone(), encoding),
+        severity: Some(severity(diagnostic.severity)),
+        code: Some(lsp::NumberOrString::String(diagnostic.code.to_owned())),
+        source: Some("dockls".to_owned()),
+        message: diagnostic.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
+    match severity {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// How completion items are shaped for this client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CompletionShape {
+    /// Documentation is sent as markdown rather than plain text.
+    pub markdown: bool,
+    /// Documentation is left out, for `completionItem/resolve` to fill in.
+    pub defer_documentation: bool,
+}
+
+/// The protocol form of a completion item.
+pub fn completion_item(
+    rope: &Rope,
+    item: &CompletionItem,
+    encoding: PositionEncoding,
+    shape: CompletionShape,
+) -> lsp::CompletionItem {
+    let documentation = if shape.defer_documentation {
+        None
+    } else {
+        item.documentation
+            .as_deref()
+            .map(|docs| documentation(docs, shape.markdown))
+    };
+    lsp::CompletionItem {
+        label: item.label.clone(),
+        kind: Some(completion_kind(item.kind)),
+        detail: item.detail.clone(),
+        documentation,
+        sort_text: item.sort_text.clone(),
+        insert_text_format: Some(if item.is_snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(rope, item.replace.clone(), encoding),
+            new_text: item.insert_text.clone(),
+        })),
+        ..lsp::CompletionItem::default()
+    }
+}
+
+/// Markdown documentation, or its plain-text rendering for clients without markdown.
+pub fn documentation(markdown: &str, as_markdown: bool) -> lsp::Documentation {
+    lsp::Documentation::MarkupContent(markup(markdown, as_markdown))
+}
+
+fn markup(markdown: &str, as_markdown: bool) -> lsp::MarkupContent {
+    if as_markdown {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: markdown.to_owned(),
+        }
+    } else {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::PlainText,
+            value: crate::hover::plain_text(markdown),
+        }
+    }
+}
+
+fn completion_kind(kind: CompletionKind) -> lsp::CompletionItemKind {
+    match kind {
+        CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+        CompletionKind::Directive => lsp::CompletionItemKind::PROPERTY,
+        CompletionKind::Flag => lsp::CompletionItemKind::PROPERTY,
+        CompletionKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
+        CompletionKind::Stage => lsp::CompletionItemKind::REFERENCE,
+    }
+}
+
+/// The protocol form of a hover. The analysis already rendered plain text when the client
+/// wants it, so `markdown` only labels the contents.
+pub fn hover(rope: &Rope, hover: &Hover, encoding: PositionEncoding, markdown: bool) -> lsp::Hover {
+    let kind = if markdown {
+        lsp::MarkupKind::Markdown
+    } else {
+        lsp::MarkupKind::PlainText
+    };
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind,
+            value: hover.contents.clone(),
+        }),
+        range: Some(range(rope, hover.range.clone(), encoding)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PositionEncoding::{Utf16, Utf8};
+
+    fn pos(line: u32, character: u32) -> lsp::Position {
+        lsp::Position::new(line, character)
+    }
+
+    /// Converts a position, asserting whether it clamped.
+    fn at(text: &str, line: u32, character: u32, encoding: PositionEncoding) -> (usize, bool) {
+        let rope = Rope::from_str(text);
+        let Clamped { value, clamped } = offset(&rope, pos(line, character), encoding);
+        (value, clamped)
+    }
+
+    /// Every character boundary round-trips through a position in both encodings.
+    fn round_trips(text: &str) {
+        let rope = Rope::from_str(text);
+        for (index, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            for encoding in [Utf8, Utf16] {
+                let position = position(&rope, index, encoding);
+                let back = offset(&rope, position, encoding);
+                // A boundary between `\r` and `\n` is inside a line break: it maps to the line end.
+                if text[..index].ends_with('\r') && text[index..].starts_with('\n') {
+                    assert_eq!(back.value, index - 1, "{text:?} at {index} in {encoding:?}");
+                } else {
+                    assert_eq!(back.value, index, "{text:?} at {index} in {encoding:?}");
+                }
+                assert!(!back.clamped);
+            }
+        }
+    }
+
+    #[test]
+    fn negotiation_prefers_utf8_when_offered() {
+        use lsp::PositionEncodingKind as Kind;
+        assert_eq!(PositionEncoding::negotiate(None), Utf16);
+        assert_eq!(PositionEncoding::negotiate(Some(&[Kind::UTF16])), Utf16);
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[Kind::UTF16, Kind::UTF8])),
+            Utf8
+        );
+        assert_eq!(PositionEncoding::negotiate(Some(&[Kind::UTF32])), Utf16);
+    }
+
+    #[test]
+    fn accents_count_two_bytes_and_one_unit() {
+        let text = "RUN é x\n";
+        assert_eq!(at(text, 0, 6, Utf16), (7, false));
+        assert_eq!(at(text, 0, 7, Utf8), (7, false));
+        // Byte 5 is inside `é`: it floors to the character's start.
+        assert_eq!(at(text, 0, 5, Utf8), (4, false));
+        round_trips(text);
+    }
+
+    #[test]
+    fn cjk_counts_three_bytes_and_one_unit() {
+        let text = "LABEL 中文=1\nRUN 中\n";
+        assert_eq!(at(text, 0, 8, Utf16), (12, false));
+        assert_eq!(at(text, 0, 12, Utf8), (12, false));
+        assert_eq!(at(text, 0, 10, Utf8), (9, false));
+        assert_eq!(at(text, 1, 5, Utf16), (22, false));
+        round_trips(text);
+    }
+
+    #[test]
+    fn emoji_are_surrogate_pairs_in_utf16() {
+        let text = "RUN 😀x😀\n";
+        assert_eq!(at(text, 0, 6, Utf16), (8, false));
+        assert_eq!(at(text, 0, 9, Utf16), (13, false));
+        // Unit 5 is between the two halves of the surrogate pair: floor to the emoji.
+        assert_eq!(at(text, 0, 5, Utf16), (4, false));
+        assert_eq!(at(text, 0, 6, Utf8), (4, false));
+        let rope = Rope::from_str(text);
+        assert_eq!(position(&rope, 8, Utf16), pos(0, 6));
+        assert_eq!(position(&rope, 8, Utf8), pos(0, 8));
+        // An offset inside the emoji floors too.
+        assert_eq!(position(&rope, 6, Utf16), pos(0, 4));
+        round_trips(text);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines() {
+        let text = "FROM a\r\nRUN b\rRUN ç\nX";
+        assert_eq!(at(text, 1, 0, Utf16), (8, false));
+        assert_eq!(at(text, 2, 0, Utf16), (14, false));
+        assert_eq!(at(text, 3, 1, Utf8), (22, false));
+        // A column past the line's text stops before its line break.
+        assert_eq!(at(text, 0, 7, Utf16), (6, true));
+        assert_eq!(at(text, 1, 9, Utf8), (13, true));
+        let rope = Rope::from_str(text);
+        assert_eq!(position(&rope, 7, Utf16), pos(0, 6), "between \\r and \\n");
+        assert_eq!(position(&rope, 13, Utf16), pos(1, 5));
+        round_trips(text);
+    }
+
+    #[test]
+    fn positions_past_the_end_clamp() {
+        let text = "FROM é\nRUN x";
+        assert_eq!(at(text, 0, 100, Utf16), (7, true));
+        assert_eq!(at(text, 1, u32::MAX, Utf8), (13, true));
+        assert_eq!(at(text, 2, 0, Utf16), (13, true));
+        assert_eq!(at(text, u32::MAX, u32::MAX, Utf16), (13, true));
+        assert_eq!(at("", 0, 0, Utf16), (0, false));
+        assert_eq!(at("", 0, 1, Utf8), (0, true));
+        // After a final newline the empty last line exists.
+        assert_eq!(at("A\n", 1, 0, Utf16), (2, false));
+        let rope = Rope::from_str(text);
+        assert_eq!(position(&rope, 1000, Utf16), pos(1, 5));
+        round_trips("");
+    }
+
+    #[test]
+    fn reversed_ranges_are_emptied_and_reported() {
+        let rope = Rope::from_str("FROM a\n");
+        let reversed = lsp::Range::new(pos(0, 4), pos(0, 1));
+        assert_eq!(
+            byte_range(&rope, reversed, Utf8),
+            Clamped {
+                value: 4..4,
+                clamped: true
+            }
+        );
+        let fine = lsp::Range::new(pos(0, 1), pos(0, 4));
+        assert_eq!(
+            byte_range(&rope, fine, Utf8),
+            Clamped {
+                value: 1..4,
+                clamped: false
+            }
+        );
+    }
+}

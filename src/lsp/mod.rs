@@ -1,0 +1,46 @@
+//! The LSP shell: serves the analysis over JSON-RPC on stdin and stdout.
+//!
+//! [`convert`] is the only module that knows LSP positions; [`server`] holds the open documents
+//! and the handlers. Logs go to stderr, never stdout, which carries the protocol.
+
+pub mod convert;
+pub mod server;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tower_lsp_server::{LspService, Server as Transport};
+
+use self::server::{Server, DOCUMENT_TEXT_METHOD};
+
+/// Serves LSP on stdin and stdout until `exit` or the end of stdin. Returns the process exit
+/// code: 0 after `shutdown` then `exit`, 1 otherwise, as the protocol asks.
+pub fn run_stdio() -> u8 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            server::log(&format!("cannot start the async runtime: {error}"));
+            return 2;
+        }
+    };
+    let shutdown_requested = Arc::new(AtomicBool::new(false));
+    let flag = shutdown_requested.clone();
+    runtime.block_on(async move {
+        let (service, socket) = LspService::build(move |client| Server::new(client, flag))
+            .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
+            .finish();
+        Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // The blocking thread reading stdin may still be parked in `read`; do not wait for it.
+    runtime.shutdown_background();
+    if shutdown_requested.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
