@@ -64,12 +64,26 @@ pub struct Instruction {
     pub command_range: Option<Range<usize>>,
     /// For exec form: the array's strings, decoded.
     pub exec_args: Option<Vec<String>>,
+    /// The arguments after the flags, as written: paths, pairs, ports, the command, ...
+    pub arguments: Vec<Range<usize>>,
     /// Heredocs attached to the instruction, in order.
     pub heredocs: Vec<Heredoc>,
     /// The stage the instruction belongs to; `None` before the first FROM.
     pub stage: Option<usize>,
     /// For ONBUILD, the instruction it registers.
     pub trigger: Option<Box<Instruction>>,
+}
+
+impl Instruction {
+    /// Whether the command is given as heredocs (`RUN <<EOF`).
+    pub fn has_heredoc(&self) -> bool {
+        !self.heredocs.is_empty()
+    }
+
+    /// The flag named `name` (without `--`), the last one when repeated.
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().rev().find(|f| f.name == name)
+    }
 }
 
 /// A `--name[=value]` flag.
@@ -447,6 +461,17 @@ impl Builder<'_> {
             .filter(|c| c.kind() == "exec_form")
             .map(|c| self.exec_strings(c));
         let heredocs = self.heredocs(node);
+        let mut cursor = node.walk();
+        let arguments = node
+            .named_children(&mut cursor)
+            .filter(|c| {
+                !matches!(
+                    c.kind(),
+                    "flag" | "heredoc" | "unknown_keyword" | "comment" | "line_continuation"
+                ) && !c.kind().ends_with("_instruction")
+            })
+            .map(|c| c.byte_range())
+            .collect();
         let trigger = node
             .child_by_field_name("instruction")
             .map(|inner| Box::new(self.instruction(inner, stage)));
@@ -459,6 +484,7 @@ impl Builder<'_> {
             form,
             command_range: command.map(|c| c.byte_range()),
             exec_args,
+            arguments,
             heredocs,
             stage,
             trigger,
@@ -962,6 +988,18 @@ mod tests {
         assert_eq!(m.instructions[3].form, Form::Shell);
         assert_eq!(m.instructions[4].heredocs.len(), 1);
         assert_eq!(m.instructions[4].heredocs[0].delimiter, "EOF");
+        assert!(m.instructions[4].has_heredoc());
+        let m = model("FROM a\nCOPY --link a b/\nENV A=1 B=2\n");
+        let arguments = |i: usize| -> Vec<&str> {
+            m.instructions[i]
+                .arguments
+                .iter()
+                .map(|r| &"FROM a\nCOPY --link a b/\nENV A=1 B=2\n"[r.clone()])
+                .collect()
+        };
+        assert_eq!(arguments(0), ["a"]);
+        assert_eq!(arguments(1), ["a", "b/"]);
+        assert_eq!(arguments(2), ["A=1", "B=2"]);
     }
 
     #[test]
