@@ -10,6 +10,7 @@ use std::sync::Arc;
 use tree_sitter::Tree;
 
 use crate::model::Model;
+use crate::rules::{Fix, Rule, RuleConfig};
 use crate::text::Document;
 use crate::{completion, diagnostics, hover};
 
@@ -46,8 +47,19 @@ impl Analysis {
         &self.model
     }
 
+    /// Syntax errors and rule findings with the default settings.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(self)
+        diagnostics::diagnostics(self, &RuleConfig::default(), None)
+    }
+
+    /// Syntax errors and rule findings with `config`; `dockerignore` is the build context's
+    /// `.dockerignore`, when there is one.
+    pub fn diagnostics_with(
+        &self,
+        config: &RuleConfig,
+        dockerignore: Option<&str>,
+    ) -> Vec<Diagnostic> {
+        diagnostics::diagnostics(self, config, dockerignore)
     }
 
     /// Completion at a byte offset.
@@ -79,6 +91,10 @@ pub struct Diagnostic {
     /// A stable kebab-case name, e.g. `syntax-error`, `unknown-instruction`.
     pub code: &'static str,
     pub message: String,
+    /// Changes that resolve it.
+    pub fixes: Vec<Fix>,
+    /// The rule that found it; `None` for syntax errors.
+    pub rule: Option<&'static Rule>,
 }
 
 /// What the editor can do with completion items.

@@ -12,5 +12,6 @@ pub mod hover;
 pub mod knowledge;
 pub mod lsp;
 pub mod model;
+pub mod rules;
 pub mod syntax;
 pub mod text;

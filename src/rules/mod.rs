@@ -1,0 +1,289 @@
+//! The rules: each checks one thing, carries its own documentation, and fixes what it finds
+//! where the fix is mechanical. One file per rule, its tests at the bottom.
+//!
+//! A rule reads a [`Context`] (the text, tree and model of one document, and the settings) and
+//! adds [`Finding`]s to a [`Report`]. Ranges are the exact bytes at fault.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+use crate::analysis::Severity;
+use crate::model::Model;
+
+mod suppression;
+#[cfg(test)]
+pub mod testing;
+
+mod unknown_instruction;
+
+pub use suppression::Suppressions;
+
+/// Every rule, in the order their findings are listed.
+pub static RULES: &[&Rule] = &[&unknown_instruction::RULE];
+
+/// What a rule is about, for grouping in documentation and settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// BuildKit rejects the file, or the build does something else than written.
+    Correctness,
+    /// The build gives different results over time.
+    Reproducibility,
+    /// Images larger or builds slower than they need to be.
+    Efficiency,
+    /// Secrets or privileges exposed.
+    Security,
+    /// Practices that keep Dockerfiles easy to read and maintain.
+    Style,
+}
+
+impl Category {
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Reproducibility => "reproducibility",
+            Category::Efficiency => "efficiency",
+            Category::Security => "security",
+            Category::Style => "style",
+        }
+    }
+}
+
+/// A rule and its one-source documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable kebab-case name, the diagnostic's code.
+    pub name: &'static str,
+    /// One line: what is wrong when it fires.
+    pub summary: &'static str,
+    /// Markdown: what it checks, why it matters, an example before and after, the fix.
+    pub docs: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// The hadolint codes it corresponds to (`DL3006`).
+    pub hadolint: &'static [&'static str],
+    /// The BuildKit build check it corresponds to (`StageNameCasing`).
+    pub buildkit: Option<&'static str>,
+    /// Off unless the settings turn it on.
+    pub off_by_default: bool,
+    pub check: fn(&Context, &mut Report),
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Rule {}
+
+impl Rule {
+    /// Whether `name` is this rule's name or one of its aliases (case-insensitive for aliases).
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name == name
+            || self.hadolint.iter().any(|a| a.eq_ignore_ascii_case(name))
+            || self.buildkit.is_some_and(|b| b.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The rule with this name or alias.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.answers_to(name))
+}
+
+/// Settings of the rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleConfig {
+    /// Severity per rule name or alias; `None` turns the rule off.
+    pub severities: HashMap<String, Option<Severity>>,
+    /// Registries base images may come from (DL3026); empty allows all.
+    pub trusted_registries: Vec<String>,
+}
+
+impl RuleConfig {
+    /// The severity `rule` reports with, or `None` when it is off.
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
+        let configured = self
+            .severities
+            .iter()
+            .find(|(name, _)| rule.answers_to(name))
+            .map(|(_, severity)| *severity);
+        match configured {
+            Some(setting) => setting,
+            None if rule.off_by_default => None,
+            None => Some(rule.severity),
+        }
+    }
+}
+
+/// What a rule sees.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub tree: &'a Tree,
+    pub model: &'a Model,
+    pub config: &'a RuleConfig,
+    /// The build context's `.dockerignore`, when the shell found one.
+    pub dockerignore: Option<&'a str>,
+}
+
+impl Context<'_> {
+    /// The text of a byte range, empty when out of bounds.
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        self.text.get(range).unwrap_or_default()
+    }
+
+    /// 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+}
+
+/// One replacement in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+/// A change that resolves a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Shown in the editor's quick-fix menu.
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// The new text uses snippet placeholders (`${1:tag}`); not applied by `dockls check --fix`.
+    pub is_snippet: bool,
+    /// Keeps the meaning of the file; `dockls check --fix` applies only these.
+    pub safe: bool,
+}
+
+/// A problem a rule found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub range: Range<usize>,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}
+
+/// Collects the findings of one rule.
+pub struct Report {
+    rule: &'static Rule,
+    findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn new(rule: &'static Rule) -> Report {
+        Report {
+            rule,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Adds a finding; chain [`Finding::with_fix`] to attach fixes.
+    pub fn add(&mut self, range: Range<usize>, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            rule: self.rule,
+            range,
+            message: message.into(),
+            fixes: Vec::new(),
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+impl Finding {
+    /// Attaches a fix that keeps the file's meaning.
+    pub fn with_fix(&mut self, title: impl Into<String>, edits: Vec<Edit>) -> &mut Finding {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits,
+            is_snippet: false,
+            safe: true,
+        });
+        self
+    }
+
+    /// Attaches a fix that changes what the build does, or needs the user's input.
+    pub fn with_unsafe_fix(&mut self, title: impl Into<String>, edits: Vec<Edit>) -> &mut Finding {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits,
+            is_snippet: false,
+            safe: false,
+        });
+        self
+    }
+
+    /// Attaches a fix whose text has snippet placeholders for the user to fill in.
+    pub fn with_snippet_fix(&mut self, title: impl Into<String>, edits: Vec<Edit>) -> &mut Finding {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits,
+            is_snippet: true,
+            safe: false,
+        });
+        self
+    }
+}
+
+/// Runs every enabled rule on one document and drops suppressed findings. Returns each
+/// finding with the severity it reports at.
+pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
+    let suppressions = Suppressions::read(context);
+    let mut found = Vec::new();
+    for &rule in RULES {
+        let Some(severity) = context.config.severity(rule) else {
+            continue;
+        };
+        if suppressions.whole_file(rule) {
+            continue;
+        }
+        let mut report = Report::new(rule);
+        (rule.check)(context, &mut report);
+        for finding in report.into_findings() {
+            if !suppressions.at(rule, finding.range.start) {
+                found.push((finding, severity));
+            }
+        }
+    }
+    found.sort_by_key(|(f, _)| (f.range.start, f.range.end));
+    found
+}
+
+/// Applies non-overlapping edits to `text`; later edits first so offsets stay valid. Edits that
+/// overlap an earlier one are skipped.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut kept: Vec<&Edit> = Vec::new();
+    for edit in sorted {
+        if kept
+            .last()
+            .is_none_or(|last| last.range.end <= edit.range.start)
+        {
+            kept.push(edit);
+        }
+    }
+    let mut out = text.to_owned();
+    for edit in kept.iter().rev() {
+        if edit.range.end <= out.len()
+            && out.is_char_boundary(edit.range.start)
+            && out.is_char_boundary(edit.range.end)
+        {
+            out.replace_range(edit.range.clone(), &edit.new_text);
+        }
+    }
+    out
+}

@@ -1,0 +1,157 @@
+//! An instruction name BuildKit does not know, usually a typo.
+
+use super::{Category, Context, Edit, Report, Rule};
+use crate::analysis::Severity;
+use crate::knowledge;
+
+pub static RULE: Rule = Rule {
+    name: "unknown-instruction",
+    summary: "Unknown instruction",
+    docs: "\
+Reports a line whose first word is not one of the 18 Dockerfile instructions.
+
+**Why:** BuildKit stops the build at an unknown instruction (`dockerfile parse error: unknown \
+instruction`). It is nearly always a typo.
+
+**Before**
+
+```dockerfile
+RUM apt-get update
+```
+
+**After**
+
+```dockerfile
+RUN apt-get update
+```
+
+**Fix:** replace the word with the nearest instruction name, when one is close enough.",
+    severity: Severity::Error,
+    category: Category::Correctness,
+    hadolint: &[],
+    buildkit: None,
+    off_by_default: false,
+    check,
+};
+
+fn check(context: &Context, report: &mut Report) {
+    for outer in &context.model.instructions {
+        for instruction in std::iter::once(outer).chain(outer.trigger.as_deref()) {
+            if instruction.known {
+                continue;
+            }
+            let word = &instruction.keyword;
+            match nearest_instruction(word) {
+                Some(name) => {
+                    // Keep the user's casing style: `rum` becomes `run`.
+                    let replacement = if word.chars().all(|c| !c.is_ascii_uppercase()) {
+                        name.to_ascii_lowercase()
+                    } else {
+                        name.to_owned()
+                    };
+                    report
+                        .add(
+                            instruction.keyword_range.clone(),
+                            format!("unknown instruction `{word}`; did you mean `{name}`?"),
+                        )
+                        .with_fix(
+                            format!("Change to `{replacement}`"),
+                            vec![Edit {
+                                range: instruction.keyword_range.clone(),
+                                new_text: replacement,
+                            }],
+                        );
+                }
+                None => {
+                    report.add(
+                        instruction.keyword_range.clone(),
+                        format!("unknown instruction `{word}`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The instruction closest to `word` by edit distance, when it is close enough to be a typo.
+pub fn nearest_instruction(word: &str) -> Option<&'static str> {
+    nearest(word, knowledge::INSTRUCTIONS.iter().map(|i| i.name))
+}
+
+/// The candidate closest to `word` (ignoring case) within two edits, and not further than half
+/// its length, so short words do not match anything.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_ascii_uppercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_uppercase()), c))
+        .filter(|&(distance, c)| distance <= 2 && distance <= c.len().max(word.len()) / 2)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters, with adjacent transpositions counting as one edit.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous2: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = current[j].min(previous2[j - 2] + 1);
+            }
+        }
+        previous2 = std::mem::replace(&mut previous, current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+    use crate::rules::testing::{fixed, render};
+
+    #[test]
+    fn reports_the_word_with_a_suggestion() {
+        expect![[r#"
+            12..15 "RUM": unknown instruction `RUM`; did you mean `RUN`?
+            24..28 "FORM": unknown instruction `FORM`; did you mean `FROM`?
+            31..36 "XYZZY": unknown instruction `XYZZY`
+            45..49 "CPOY": unknown instruction `CPOY`; did you mean `COPY`?"#]]
+        .assert_eq(&render(
+            &RULE,
+            "FROM alpine\nRUM echo hi\nFORM x\nXYZZY\nONBUILD CPOY a b\n",
+        ));
+    }
+
+    #[test]
+    fn known_instructions_in_any_case_are_fine() {
+        assert_eq!(
+            render(&RULE, "from alpine\nRun echo\nonbuild copy a b\n"),
+            ""
+        );
+    }
+
+    #[test]
+    fn fix_keeps_the_casing_style() {
+        assert_eq!(fixed(&RULE, "FROM a\nRUM echo\n"), "FROM a\nRUN echo\n");
+        assert_eq!(fixed(&RULE, "from a\nrum echo\n"), "from a\nrun echo\n");
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("RNU", "RUN"), 1);
+        assert_eq!(edit_distance("", "RUN"), 3);
+        assert_eq!(edit_distance("COPY", "COPY"), 0);
+        assert_eq!(nearest("AD", ["ADD", "ARG"]), Some("ADD"));
+        assert_eq!(nearest("ZZ", ["ADD", "ARG"]), None);
+    }
+}
