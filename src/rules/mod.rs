@@ -16,12 +16,26 @@ mod suppression;
 #[cfg(test)]
 pub mod testing;
 
+// The mission rules.
 mod unknown_instruction;
+
+// Groups of rules, each in its own directory with a `RULES` list.
+mod buildkit;
+mod hadolint;
+mod validity;
 
 pub use suppression::Suppressions;
 
-/// Every rule, in the order their findings are listed.
-pub static RULES: &[&Rule] = &[&unknown_instruction::RULE];
+/// The rules in this directory.
+static CORE: &[&Rule] = &[&unknown_instruction::RULE];
+
+/// Every group of rules.
+static GROUPS: &[&[&Rule]] = &[CORE, validity::RULES, buildkit::RULES, hadolint::RULES];
+
+/// Every rule.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    GROUPS.iter().flat_map(|group| group.iter().copied())
+}
 
 /// What a rule is about, for grouping in documentation and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,7 +103,7 @@ impl Rule {
 
 /// The rule with this name or alias.
 pub fn rule(name: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.answers_to(name))
+    all().find(|r| r.answers_to(name))
 }
 
 /// Settings of the rules.
@@ -243,7 +257,7 @@ impl Finding {
 pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
     let suppressions = Suppressions::read(context);
     let mut found = Vec::new();
-    for &rule in RULES {
+    for rule in all() {
         let Some(severity) = context.config.severity(rule) else {
             continue;
         };
@@ -260,6 +274,47 @@ pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
     }
     found.sort_by_key(|(f, _)| (f.range.start, f.range.end));
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_aliases_are_unique_and_documented() {
+        let rules: Vec<&Rule> = all().collect();
+        for (i, rule) in rules.iter().enumerate() {
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                rule.name
+            );
+            assert!(
+                !rule.summary.is_empty() && !rule.docs.is_empty(),
+                "{} lacks docs",
+                rule.name
+            );
+            assert!(
+                rule.docs.contains("**Before**") && rule.docs.contains("**After**")
+                    || rule.docs.contains("**Example**"),
+                "{}: docs need a before/after example",
+                rule.name
+            );
+            for other in &rules[i + 1..] {
+                assert_ne!(rule.name, other.name, "duplicate rule name");
+                for alias in rule.hadolint.iter().copied().chain(rule.buildkit) {
+                    assert!(
+                        !other.answers_to(alias),
+                        "{alias} is an alias of {} and {}",
+                        rule.name,
+                        other.name
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Applies non-overlapping edits to `text`; later edits first so offsets stay valid. Edits that
