@@ -16,8 +16,10 @@ mod suppression;
 #[cfg(test)]
 pub mod testing;
 
-// The mission rules.
+// The mission rules, and what they share.
+pub mod shell;
 mod unknown_instruction;
+mod unpinned_base_image;
 
 // Groups of rules, each in its own directory with a `RULES` list.
 mod buildkit;
@@ -27,7 +29,11 @@ mod validity;
 pub use suppression::Suppressions;
 
 /// The rules in this directory.
-static CORE: &[&Rule] = &[&unknown_instruction::RULE];
+static CORE: &[&Rule] = &[
+    &unknown_instruction::RULE,
+    &unpinned_base_image::UNTAGGED,
+    &unpinned_base_image::LATEST,
+];
 
 /// Every group of rules.
 static GROUPS: &[&[&Rule]] = &[CORE, validity::RULES, buildkit::RULES, hadolint::RULES];
