@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod completion;
+pub mod config;
 pub mod context;
 pub mod diagnostics;
 pub mod hover;

@@ -1,0 +1,583 @@
+//! Settings: the `.dockls.toml` file and the editor's settings, read into a [`RuleConfig`].
+//!
+//! Reading never fails: a problem (a TOML syntax error, an unknown key or rule, a bad severity)
+//! becomes a [`ConfigProblem`] with the bytes at fault, and whatever else is valid still
+//! applies. This module does no I/O; the shells find and read the file.
+//!
+//! ```toml
+//! trusted-registries = ["docker.io", "ghcr.io"]
+//!
+//! [rules]
+//! DL3006 = "warning"            # a hadolint code,
+//! StageNameCasing = "off"       # a BuildKit check name,
+//! unknown-instruction = "error" # or the rule's own name
+//! ```
+
+use std::ops::Range;
+
+use serde_json::Value as JsonValue;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::analysis::Severity;
+use crate::rules::{self, RuleConfig};
+
+/// The name of the settings file, looked up from a Dockerfile's directory upward.
+pub const FILE_NAME: &str = ".dockls.toml";
+
+/// Settings read from a `.dockls.toml` text, with what was wrong in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedConfig {
+    /// The valid settings; defaults wherever the text had a problem.
+    pub config: RuleConfig,
+    /// Sorted by position.
+    pub problems: Vec<ConfigProblem>,
+}
+
+/// Something wrong in a settings file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The bytes at fault in the settings text.
+    pub range: Range<usize>,
+    /// A syntax error is an error (the whole file is ignored); an unknown key or value is a
+    /// warning (only that entry is ignored).
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// Reads a `.dockls.toml` text.
+pub fn parse(text: &str) -> ParsedConfig {
+    let mut parsed = ParsedConfig::default();
+    let table = match DeTable::parse(text) {
+        Ok(table) => table,
+        Err(error) => {
+            let range = error
+                .span()
+                .map(|span| widen_empty(text, span))
+                .unwrap_or(0..0);
+            parsed.problems.push(ConfigProblem {
+                range,
+                severity: Severity::Error,
+                message: format!("invalid TOML: {}", error.message().trim_end()),
+            });
+            return parsed;
+        }
+    };
+    let mut reader = TomlReader {
+        text,
+        problems: &mut parsed.problems,
+    };
+    for (key, value) in table.get_ref().iter() {
+        let name: &str = key.get_ref();
+        match name {
+            "rules" => reader.rules(value, &mut parsed.config),
+            "trusted-registries" => {
+                if let Some(registries) = reader.string_list(key.get_ref(), value) {
+                    parsed.config.trusted_registries = registries;
+                }
+            }
+            other => reader.warn(
+                key.span(),
+                format!(
+                    "unknown setting `{other}`; expected `rules` or `trusted-registries`{}",
+                    did_you_mean(other, &["rules", "trusted-registries"])
+                ),
+            ),
+        }
+    }
+    parsed
+        .problems
+        .sort_by_key(|p| (p.range.start, p.range.end));
+    parsed
+}
+
+/// Helpers to read a parsed TOML document and note its problems.
+struct TomlReader<'a> {
+    text: &'a str,
+    problems: &'a mut Vec<ConfigProblem>,
+}
+
+impl TomlReader<'_> {
+    fn warn(&mut self, range: Range<usize>, message: String) {
+        let range = widen_empty(self.text, range);
+        self.problems.push(ConfigProblem {
+            range,
+            severity: Severity::Warning,
+            message,
+        });
+    }
+
+    fn rules(&mut self, value: &Spanned<DeValue>, config: &mut RuleConfig) {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.warn(
+                value.span(),
+                format!(
+                    "`rules` must be a table of rule names to severities, not {}",
+                    a_type(value.get_ref())
+                ),
+            );
+            return;
+        };
+        // The span of the first setting per rule, to point at duplicates.
+        let mut seen: Vec<(&'static str, Range<usize>)> = Vec::new();
+        for (key, setting) in table.iter() {
+            let name: &str = key.get_ref();
+            let Some(rule) = rules::rule(name) else {
+                self.warn(key.span(), unknown_rule_message(name));
+                continue;
+            };
+            let severity = match setting.get_ref() {
+                DeValue::String(word) => match parse_severity(word) {
+                    Some(severity) => severity,
+                    None => {
+                        self.warn(setting.span(), bad_severity_message(word));
+                        continue;
+                    }
+                },
+                other => {
+                    self.warn(
+                        setting.span(),
+                        format!(
+                            "the setting of `{name}` must be a string (\"error\", \"warning\", \
+                             \"info\", \"hint\" or \"off\"), not {}",
+                            a_type(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if let Some((_, first)) = seen.iter().find(|(seen, _)| *seen == rule.name) {
+                let line = line_of(self.text, first.start);
+                self.warn(
+                    key.span(),
+                    format!(
+                        "`{name}` is `{}`, already set on line {line}; this setting wins",
+                        rule.name
+                    ),
+                );
+            }
+            seen.push((rule.name, key.span()));
+            config.severities.insert(rule.name.to_owned(), severity);
+        }
+    }
+
+    fn string_list(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Vec<String>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.warn(
+                value.span(),
+                format!(
+                    "`{key}` must be an array of strings, not {}",
+                    a_type(value.get_ref())
+                ),
+            );
+            return None;
+        };
+        let mut list = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => list.push(s.to_string()),
+                other => self.warn(
+                    item.span(),
+                    format!(
+                        "`{key}` must hold strings only, not {}; this item is ignored",
+                        a_type(other)
+                    ),
+                ),
+            }
+        }
+        Some(list)
+    }
+}
+
+/// Reads a severity word: `error`, `warning` (`warn`), `info` (`information`), `hint`, or
+/// `off`, which is `Some(None)`. Case-insensitive.
+pub fn parse_severity(word: &str) -> Option<Option<Severity>> {
+    match word.to_ascii_lowercase().as_str() {
+        "error" => Some(Some(Severity::Error)),
+        "warning" | "warn" => Some(Some(Severity::Warning)),
+        "info" | "information" => Some(Some(Severity::Information)),
+        "hint" => Some(Some(Severity::Hint)),
+        "off" | "none" => Some(None),
+        _ => None,
+    }
+}
+
+/// The word for a severity in settings and output: `error`, `warning`, `info`, `hint`.
+pub fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information => "info",
+        Severity::Hint => "hint",
+    }
+}
+
+/// The editor's settings over the file's: a JSON object of the same shape as the file, with keys
+/// in camelCase or kebab-case (`{"rules": {"DL3006": "off"}, "trustedRegistries": [...]}`).
+/// Rule severities are merged one by one; a registry list replaces the file's. Returns the merged
+/// settings and a message per ignored entry. `null` and a missing key leave the file's setting.
+pub fn merge_editor_settings(base: &RuleConfig, settings: &JsonValue) -> (RuleConfig, Vec<String>) {
+    let mut merged = base.clone();
+    let mut problems = Vec::new();
+    let object = match settings {
+        JsonValue::Null => return (merged, problems),
+        JsonValue::Object(object) => object,
+        other => {
+            problems.push(format!(
+                "settings must be an object, not {}",
+                json_type(other)
+            ));
+            return (merged, problems);
+        }
+    };
+    for (key, value) in object {
+        match key.as_str() {
+            "rules" => merge_editor_rules(&mut merged, value, &mut problems),
+            "trustedRegistries" | "trusted-registries" | "trusted_registries" => match value {
+                JsonValue::Null => {}
+                JsonValue::Array(items) => {
+                    let mut list = Vec::new();
+                    for item in items {
+                        match item {
+                            JsonValue::String(s) => list.push(s.clone()),
+                            other => problems.push(format!(
+                                "`{key}` must hold strings only, not {}",
+                                json_type(other)
+                            )),
+                        }
+                    }
+                    merged.trusted_registries = list;
+                }
+                other => problems.push(format!(
+                    "`{key}` must be an array of strings, not {}",
+                    json_type(other)
+                )),
+            },
+            other => problems.push(format!(
+                "unknown setting `{other}`; expected `rules` or `trustedRegistries`"
+            )),
+        }
+    }
+    (merged, problems)
+}
+
+fn merge_editor_rules(merged: &mut RuleConfig, value: &JsonValue, problems: &mut Vec<String>) {
+    let rules = match value {
+        JsonValue::Null => return,
+        JsonValue::Object(rules) => rules,
+        other => {
+            problems.push(format!(
+                "`rules` must be an object of rule names to severities, not {}",
+                json_type(other)
+            ));
+            return;
+        }
+    };
+    for (name, setting) in rules {
+        let Some(rule) = rules::rule(name) else {
+            problems.push(unknown_rule_message(name));
+            continue;
+        };
+        let severity = match setting {
+            JsonValue::Null => continue,
+            JsonValue::String(word) => match parse_severity(word) {
+                Some(severity) => severity,
+                None => {
+                    problems.push(format!("`{name}`: {}", bad_severity_message(word)));
+                    continue;
+                }
+            },
+            other => {
+                problems.push(format!(
+                    "the setting of `{name}` must be a string, not {}",
+                    json_type(other)
+                ));
+                continue;
+            }
+        };
+        // Keys are rule names, so an alias in the file and the name in the editor meet here.
+        merged.severities.insert(rule.name.to_owned(), severity);
+    }
+}
+
+fn unknown_rule_message(name: &str) -> String {
+    let names: Vec<&str> = rules::all().map(|rule| rule.name).collect();
+    format!(
+        "unknown rule `{name}`; expected a rule name (see `dockls check --explain RULE`), a \
+         hadolint code or a BuildKit check name{}",
+        did_you_mean(name, &names)
+    )
+}
+
+fn bad_severity_message(word: &str) -> String {
+    format!(
+        "unknown severity \"{word}\"; expected \"error\", \"warning\", \"info\", \"hint\" or \"off\""
+    )
+}
+
+/// `; did you mean `x`?` when a candidate is close to `word`.
+fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    let word = word.to_ascii_lowercase().replace('_', "-");
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(&word, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+fn a_type(value: &DeValue) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn json_type(value: &JsonValue) -> &'static str {
+    match value {
+        JsonValue::Null => "null",
+        JsonValue::Bool(_) => "a boolean",
+        JsonValue::Number(_) => "a number",
+        JsonValue::String(_) => "a string",
+        JsonValue::Array(_) => "an array",
+        JsonValue::Object(_) => "an object",
+    }
+}
+
+/// An empty range made one character wide, so an editor can show it.
+fn widen_empty(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = range.start.min(text.len());
+    let end = range.end.clamp(start, text.len());
+    if start < end {
+        return start..end;
+    }
+    match text.get(start..).and_then(|rest| rest.chars().next()) {
+        Some(c) if c != '\n' && c != '\r' => start..start + c.len_utf8(),
+        _ => start..start,
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule that exists whatever other rules land: the first one.
+    fn some_rule() -> &'static rules::Rule {
+        rules::all().next().expect("at least one rule")
+    }
+
+    fn problems(text: &str) -> Vec<(&str, Severity, String)> {
+        parse(text)
+            .problems
+            .into_iter()
+            .map(|p| (&text[p.range], p.severity, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn empty_text_gives_the_defaults() {
+        assert_eq!(parse(""), ParsedConfig::default());
+    }
+
+    #[test]
+    fn severities_by_name_are_read_and_off_turns_a_rule_off() {
+        let rule = some_rule();
+        let parsed = parse(&format!(
+            "trusted-registries = [\"docker.io\", \"ghcr.io\"]\n[rules]\n{} = \"off\"\n",
+            rule.name
+        ));
+        assert_eq!(parsed.problems, vec![]);
+        assert_eq!(parsed.config.severity(rule), None);
+        assert_eq!(
+            parsed.config.trusted_registries,
+            vec!["docker.io".to_owned(), "ghcr.io".to_owned()]
+        );
+    }
+
+    #[test]
+    fn every_severity_word_is_understood() {
+        let rule = some_rule();
+        for (word, expected) in [
+            ("error", Some(Severity::Error)),
+            ("warning", Some(Severity::Warning)),
+            ("info", Some(Severity::Information)),
+            ("hint", Some(Severity::Hint)),
+            ("off", None),
+        ] {
+            let parsed = parse(&format!("[rules]\n{} = \"{word}\"\n", rule.name));
+            assert_eq!(parsed.problems, vec![], "{word}");
+            assert_eq!(parsed.config.severity(rule), expected, "{word}");
+        }
+    }
+
+    #[test]
+    fn aliases_are_stored_under_the_rule_name() {
+        // Every alias of every rule present today resolves to its rule.
+        for rule in rules::all() {
+            for alias in rule.hadolint.iter().copied().chain(rule.buildkit) {
+                let parsed = parse(&format!("[rules]\n{alias} = \"hint\"\n"));
+                assert_eq!(parsed.problems, vec![], "{alias}");
+                assert_eq!(
+                    parsed.config.severities.get(rule.name),
+                    Some(&Some(Severity::Hint)),
+                    "{alias}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_keys_rules_and_severities_point_at_their_bytes() {
+        let rule = some_rule();
+        let text = format!(
+            "trusted-registry = []\n[rules]\nno-such-rule = \"off\"\n{} = \"loud\"\n",
+            rule.name
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "trusted-registry");
+        assert!(
+            found[0].2.ends_with("did you mean `trusted-registries`?"),
+            "{}",
+            found[0].2
+        );
+        assert_eq!(found[1].0, "no-such-rule");
+        assert!(found[1].2.starts_with("unknown rule `no-such-rule`"));
+        assert_eq!(found[2].0, "\"loud\"");
+        assert_eq!(
+            found[2].2,
+            "unknown severity \"loud\"; expected \"error\", \"warning\", \"info\", \"hint\" or \"off\""
+        );
+        assert!(found.iter().all(|p| p.1 == Severity::Warning));
+    }
+
+    #[test]
+    fn a_bad_entry_leaves_the_others_in_force() {
+        let rule = some_rule();
+        let parsed = parse(&format!(
+            "[rules]\nnope = \"off\"\n{} = \"hint\"\n",
+            rule.name
+        ));
+        assert_eq!(parsed.problems.len(), 1);
+        assert_eq!(parsed.config.severity(rule), Some(Severity::Hint));
+    }
+
+    #[test]
+    fn wrong_types_are_reported() {
+        let found = problems("rules = 1\ntrusted-registries = \"x\"\n");
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "1",
+                    Severity::Warning,
+                    "`rules` must be a table of rule names to severities, not an integer"
+                        .to_owned()
+                ),
+                (
+                    "\"x\"",
+                    Severity::Warning,
+                    "`trusted-registries` must be an array of strings, not a string".to_owned()
+                ),
+            ]
+        );
+        let text = format!("[rules]\n{} = 3\n", some_rule().name);
+        let found = problems(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "3");
+        let found = problems("trusted-registries = [\"a\", 2]\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "2");
+    }
+
+    #[test]
+    fn a_syntax_error_is_an_error_and_keeps_the_defaults() {
+        let text = "[rules]\nDL3006 = \n";
+        let parsed = parse(text);
+        assert_eq!(parsed.config, RuleConfig::default());
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        let problem = &parsed.problems[0];
+        assert_eq!(problem.severity, Severity::Error);
+        assert!(problem.message.starts_with("invalid TOML: "), "{problem:?}");
+        assert_eq!(line_of(text, problem.range.start), 2, "{problem:?}");
+    }
+
+    #[test]
+    fn setting_a_rule_twice_is_reported() {
+        let rule = rules::all().find(|rule| !rule.hadolint.is_empty() || rule.buildkit.is_some());
+        let Some(rule) = rule else {
+            return;
+        };
+        let alias = rule.hadolint.first().copied().or(rule.buildkit).unwrap();
+        let text = format!("[rules]\n{} = \"off\"\n{alias} = \"hint\"\n", rule.name);
+        let parsed = parse(&text);
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        assert!(parsed.problems[0].message.contains("already set on line"));
+    }
+
+    #[test]
+    fn editor_settings_override_the_file_rule_by_rule() {
+        let rule = some_rule();
+        let mut base = RuleConfig::default();
+        base.severities.insert(rule.name.to_owned(), None);
+        base.trusted_registries = vec!["docker.io".to_owned()];
+        let settings = serde_json::json!({
+            "rules": { rule.name: "warning" },
+            "trustedRegistries": ["ghcr.io"],
+        });
+        let (merged, problems) = merge_editor_settings(&base, &settings);
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(merged.severity(rule), Some(Severity::Warning));
+        assert_eq!(merged.trusted_registries, vec!["ghcr.io".to_owned()]);
+
+        let kebab = serde_json::json!({ "trusted-registries": null, "rules": null });
+        let (merged, problems) = merge_editor_settings(&base, &kebab);
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(merged, base);
+    }
+
+    #[test]
+    fn editor_settings_problems_are_messages() {
+        let (merged, problems) = merge_editor_settings(
+            &RuleConfig::default(),
+            &serde_json::json!({ "rules": { "nope": "off", "x": 1 }, "colour": true }),
+        );
+        assert_eq!(merged, RuleConfig::default());
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let (_, problems) = merge_editor_settings(&RuleConfig::default(), &serde_json::json!(3));
+        assert_eq!(
+            problems,
+            vec!["settings must be an object, not a number".to_owned()]
+        );
+    }
+}
