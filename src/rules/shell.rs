@@ -74,7 +74,8 @@ pub fn split(line: &str) -> Vec<Command<'_>> {
                     // `;;` ends a case branch, `|&` and `>&` are redirections: leave them inside.
                     let redirection =
                         b == b'&' && !double && i > 0 && matches!(bytes[i - 1], b'>' | b'<');
-                    if !(b == b';' && double) && !redirection {
+                    let case_branch_end = b == b';' && double;
+                    if !case_branch_end && !redirection {
                         push(start, i, Some(separator));
                         i += if double { 2 } else { 1 };
                         start = i;
@@ -105,7 +106,7 @@ pub fn needs_grouping_after_and(command: &str) -> bool {
 }
 
 /// The program a simple command runs, skipping `sudo`, environment assignments and `env`.
-pub fn program<'a>(command: &'a str) -> Option<&'a str> {
+pub fn program(command: &str) -> Option<&str> {
     words(command).find(|w| !w.contains('=') && !matches!(*w, "sudo" | "env" | "-E" | "command"))
 }
 
