@@ -55,10 +55,13 @@ pub fn split(line: &str) -> Vec<Command<'_>> {
                 b'(' | b'{' => depth += 1,
                 b')' | b'}' => depth = depth.saturating_sub(1),
                 b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
-                    // A shell comment runs to the end of the line.
+                    // A shell comment runs to the end of the line, which ends the command.
+                    push(start, i, Some(Separator::Sequence));
                     while i < bytes.len() && bytes[i] != b'\n' {
                         i += 1;
                     }
+                    i += 1;
+                    start = i;
                     continue;
                 }
                 _ if depth > 0 => {}
@@ -90,7 +93,7 @@ pub fn split(line: &str) -> Vec<Command<'_>> {
         }
         i += 1;
     }
-    push(start, bytes.len().min(line.len()), None);
+    push(start.min(line.len()), line.len(), None);
     commands
 }
 
