@@ -4,6 +4,7 @@
 //! and the handlers. Logs go to stderr, never stdout, which carries the protocol.
 
 pub mod convert;
+pub mod input;
 pub mod server;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,8 +32,12 @@ pub fn run_stdio() -> u8 {
     runtime.block_on(async move {
         let (service, socket) = LspService::build(move |client| Server::new(client, flag))
             .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
+            .custom_method(input::INVALID_REQUEST_METHOD, Server::invalid_request)
             .finish();
-        Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (checked_input, checked_output) = tokio::io::simplex(1 << 16);
+        let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+        tokio::spawn(input::forward_messages(stdin, checked_output));
+        Transport::new(checked_input, tokio::io::stdout(), socket)
             .serve(service)
             .await;
     });

@@ -353,6 +353,13 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The answer to a message that had an id but was no valid request (see [`super::input`]).
+    pub async fn invalid_request(&self) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::invalid_request())
+    }
+}
+
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let config = ClientConfig::from_capabilities(&params.capabilities);

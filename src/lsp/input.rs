@@ -1,0 +1,247 @@
+//! The client's byte stream, checked message by message before tower-lsp-server reads it.
+//!
+//! tower-lsp-server stops serving at the first message it cannot decode (bad JSON, invalid
+//! UTF-8, a missing Content-Length, a body that is not a JSON-RPC message): its framed reader
+//! ends the stream after any decode error. So we frame the input ourselves and pass on only
+//! messages it can decode:
+//! - invalid UTF-8 is replaced by U+FFFD, as editors do, and lone UTF-16 surrogate escapes
+//!   (`"\ud800"`, valid JSON but not Unicode) become `\ufffd`;
+//! - a JSON object with an id that is no valid request becomes a request for
+//!   [`INVALID_REQUEST_METHOD`], which answers with an invalid-request error for that id;
+//! - anything else (unparseable JSON, a header block without Content-Length) is dropped and
+//!   logged. A Content-Length longer than its body swallows what follows; headers are searched
+//!   for `Content-Length:` anywhere in a line so framing recovers at the next message.
+
+use serde_json::Value;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+use super::server::log;
+
+/// The method a malformed request with an id is turned into.
+pub const INVALID_REQUEST_METHOD: &str = "dockls/invalidRequest";
+
+/// Copies framed messages from `input` to `output`, repairing or dropping malformed ones, until
+/// `input` ends or `output` closes.
+pub async fn forward_messages(
+    input: impl AsyncBufRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+) {
+    forward(input, &mut output).await;
+    // Tell the reader the input ended; dropping a half of a pipe does not.
+    let _ = output.shutdown().await;
+}
+
+async fn forward(mut input: impl AsyncBufRead + Unpin, output: &mut (impl AsyncWrite + Unpin)) {
+    loop {
+        let Some(length) = read_headers(&mut input).await else {
+            return;
+        };
+        let Some(length) = length else {
+            log("dropped a message without a valid Content-Length header");
+            continue;
+        };
+        let mut body = Vec::new();
+        let read = (&mut input)
+            .take(length as u64)
+            .read_to_end(&mut body)
+            .await;
+        if read.is_err() || body.len() < length {
+            log("input ended inside a message body");
+            return;
+        }
+        let Some(message) = checked(&body) else {
+            continue;
+        };
+        let header = format!("Content-Length: {}\r\n\r\n", message.len());
+        let written = async {
+            output.write_all(header.as_bytes()).await?;
+            output.write_all(message.as_bytes()).await?;
+            output.flush().await
+        };
+        if written.await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads a header block; `None` at the end of the input, `Some(None)` when the block has no
+/// valid Content-Length.
+async fn read_headers(input: &mut (impl AsyncBufRead + Unpin)) -> Option<Option<usize>> {
+    let mut length = None;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match input.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            return Some(length);
+        }
+        if let Some(at) = text.rfind("Content-Length:") {
+            length = text[at + "Content-Length:".len()..].trim().parse().ok();
+        }
+    }
+}
+
+/// The message to pass on for a body, if any.
+pub fn checked(body: &[u8]) -> Option<String> {
+    let text = match String::from_utf8_lossy(body) {
+        std::borrow::Cow::Borrowed(text) => text.to_owned(),
+        std::borrow::Cow::Owned(text) => {
+            log("replaced invalid UTF-8 in a message with U+FFFD");
+            text
+        }
+    };
+    let text = if serde_json::from_str::<Value>(&text).is_ok() {
+        text
+    } else {
+        let repaired = replace_lone_surrogates(&text);
+        if repaired == text || serde_json::from_str::<Value>(&repaired).is_err() {
+            log(&format!(
+                "dropped a message that is not JSON: {}",
+                preview(&text)
+            ));
+            return None;
+        }
+        log("replaced lone UTF-16 surrogate escapes in a message with U+FFFD");
+        repaired
+    };
+    if serde_json::from_str::<Request>(&text).is_ok()
+        || serde_json::from_str::<Response>(&text).is_ok()
+    {
+        return Some(text);
+    }
+    let id = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|value| value.get("id").cloned())
+        .filter(|id| id.is_number() || id.is_string());
+    match id {
+        Some(id) => {
+            log(&format!(
+                "answering a malformed request {id} with an error: {}",
+                preview(&text)
+            ));
+            let request = serde_json::json!({
+                "jsonrpc": "2.0", "id": id, "method": INVALID_REQUEST_METHOD,
+            });
+            Some(request.to_string())
+        }
+        None => {
+            log(&format!(
+                "dropped a message that is not JSON-RPC: {}",
+                preview(&text)
+            ));
+            None
+        }
+    }
+}
+
+/// Replaces `\uXXXX` escapes of unpaired UTF-16 surrogates by `\ufffd`.
+fn replace_lone_surrogates(text: &str) -> String {
+    fn surrogate_at(text: &str, at: usize) -> Option<u16> {
+        let hex = text.get(at..at + 6)?.strip_prefix("\\u")?;
+        u16::from_str_radix(hex, 16)
+            .ok()
+            .filter(|unit| (0xD800..0xE000).contains(unit))
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match surrogate_at(rest, 0) {
+            Some(0xD800..=0xDBFF) if surrogate_at(rest, 6).is_some_and(|low| low >= 0xDC00) => {
+                out.push_str(&rest[..12]);
+                rest = &rest[12..];
+            }
+            Some(_) => {
+                out.push_str("\\ufffd");
+                rest = &rest[6..];
+            }
+            None => {
+                // Any other escape: copy the backslash and the escaped character together, so
+                // `\\ud800` (an escaped backslash) stays as it is.
+                let escaped = rest[1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&rest[..1 + escaped]);
+                rest = &rest[1 + escaped..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn preview(text: &str) -> String {
+    let end = text
+        .char_indices()
+        .nth(120)
+        .map_or(text.len(), |(at, _)| at);
+    format!("{:?}", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_messages_pass_unchanged() {
+        let request = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        assert_eq!(checked(request.as_bytes()).as_deref(), Some(request));
+        let response = r#"{"jsonrpc":"2.0","id":1,"result":null}"#;
+        assert_eq!(checked(response.as_bytes()).as_deref(), Some(response));
+    }
+
+    #[test]
+    fn invalid_utf8_and_lone_surrogates_are_replaced() {
+        let body = b"{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":\"a\xffb\"}";
+        assert_eq!(
+            checked(body).as_deref(),
+            Some("{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":\"a\u{fffd}b\"}")
+        );
+        let body = r#"{"jsonrpc":"2.0","method":"x","params":["\ud800","\ud83d\ude00","\\ud800","\udc00"]}"#;
+        assert_eq!(
+            checked(body.as_bytes()).as_deref(),
+            Some(
+                r#"{"jsonrpc":"2.0","method":"x","params":["\ufffd","\ud83d\ude00","\\ud800","\ufffd"]}"#
+            )
+        );
+    }
+
+    #[test]
+    fn malformed_requests_with_an_id_become_invalid_requests() {
+        let body = br#"{"jsonrpc":"2.0","id":"a","method":5}"#;
+        assert_eq!(
+            checked(body).as_deref(),
+            Some(r#"{"id":"a","jsonrpc":"2.0","method":"dockls/invalidRequest"}"#)
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_answered_is_dropped() {
+        assert_eq!(checked(b"{garbage}"), None);
+        assert_eq!(checked(b"[1,2,3]"), None);
+        assert_eq!(checked(b""), None);
+        assert_eq!(checked(br#"{"jsonrpc":"2.0","method":5}"#), None);
+    }
+
+    #[tokio::test]
+    async fn framing_recovers_after_garbage() {
+        let good = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        let input = format!(
+            "X-Junk: 1\r\n\r\nnoise Content-Length: {len}\r\n\r\n{good}\
+             Content-Length: 3\r\n\r\n{{x}}Content-Length: {len}\r\n\r\n{good}",
+            len = good.len()
+        );
+        let mut output = Vec::new();
+        forward_messages(input.as_bytes(), &mut output).await;
+        let frame = format!("Content-Length: {}\r\n\r\n{good}", good.len());
+        assert_eq!(
+            String::from_utf8(output).unwrap(),
+            format!("{frame}{frame}")
+        );
+    }
+}
