@@ -17,7 +17,9 @@ mod suppression;
 pub mod testing;
 
 // The mission rules, and what they share.
+mod cleanup_layer;
 pub mod shell;
+mod split_run_layers;
 mod unknown_instruction;
 mod unpinned_base_image;
 
@@ -33,6 +35,8 @@ static CORE: &[&Rule] = &[
     &unknown_instruction::RULE,
     &unpinned_base_image::UNTAGGED,
     &unpinned_base_image::LATEST,
+    &split_run_layers::RULE,
+    &cleanup_layer::RULE,
 ];
 
 /// Every group of rules.

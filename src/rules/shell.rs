@@ -100,11 +100,13 @@ pub fn split(line: &str) -> Vec<Command<'_>> {
 /// Whether joining `command` after `&&` could change what runs: it has a top-level `;`, `&`,
 /// `||` or newline, so `a && b; c` would run `c` even when `a` fails.
 pub fn needs_grouping_after_and(command: &str) -> bool {
-    split(command).iter().any(|c| {
-        matches!(
-            c.separator,
-            Some(Separator::Sequence | Separator::Background | Separator::Or)
-        )
+    let commands = split(command);
+    let last = commands.len().saturating_sub(1);
+    commands.iter().enumerate().any(|(i, c)| match c.separator {
+        Some(Separator::Or) => true,
+        // A `;` or `&` that ends the whole line separates nothing.
+        Some(Separator::Sequence | Separator::Background) => i < last,
+        _ => false,
     })
 }
 
@@ -164,7 +166,8 @@ mod tests {
     fn grouping_is_needed_for_sequences_and_or() {
         assert!(needs_grouping_after_and("a; b"));
         assert!(needs_grouping_after_and("a || b"));
-        assert!(needs_grouping_after_and("sleep 1 &"));
+        assert!(needs_grouping_after_and("sleep 1 & wait"));
+        assert!(!needs_grouping_after_and("yum clean all;"));
         assert!(!needs_grouping_after_and("a && b | c"));
         assert!(!needs_grouping_after_and("echo 'a; b'"));
     }

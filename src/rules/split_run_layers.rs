@@ -1,0 +1,336 @@
+//! Consecutive RUN instructions that could be one layer, and the fix that merges them.
+
+use super::{shell, Category, Context, Edit, Report, Rule};
+use crate::analysis::Severity;
+use crate::model::{Flag, Form, Instruction, Stage};
+
+pub static RULE: Rule = Rule {
+    name: "split-run-layers",
+    summary: "Consecutive RUN instructions that could be one layer",
+    docs: "\
+Reports a `RUN` that follows another `RUN` in the same stage with the same flags, when both \
+are short (at most two commands each; longer chains are usually split on purpose, to keep \
+the build cache useful).
+
+**Why:** every `RUN` adds a layer to the image. Files that one `RUN` creates and a later one \
+deletes still take space in the earlier layer, and many small layers make images larger and \
+slower to pull. Joining the commands with `&&` makes one layer, and stops the build at the \
+first command that fails.
+
+**Before**
+
+```dockerfile
+RUN yum -y install httpd
+RUN yum clean all
+```
+
+**After**
+
+```dockerfile
+RUN yum -y install httpd \\
+    && yum clean all
+```
+
+**Fix:** merges the `RUN` into the one above with `&& \\` continuations, in the file's escape \
+character, keeping comments and indentation. A command with a top-level `;`, `&` or `||` is \
+grouped in `{ ...; }` so that `&&` does not change what runs. A second fix merges every such \
+pair in the file. No fix is offered for exec form, heredocs, or a stage whose `SHELL` is not \
+a POSIX shell.",
+    severity: Severity::Information,
+    category: Category::Efficiency,
+    hadolint: &["DL3059"],
+    buildkit: None,
+    off_by_default: false,
+    check,
+};
+
+/// Commands in one RUN beyond which splitting is taken as deliberate (as hadolint does).
+const MAX_COMMANDS: usize = 2;
+
+fn check(context: &Context, report: &mut Report) {
+    let model = context.model;
+    let pairs = mergeable_pairs(context);
+    let all_edits = merge_all_edits(context, &pairs);
+    for &(previous, current) in &pairs {
+        let (Some(p), Some(c)) = (model.instructions.get(previous), model.instructions.get(current))
+        else {
+            continue;
+        };
+        let finding = report.add(
+            c.keyword_range.clone(),
+            format!(
+                "this RUN adds a layer right after the RUN on line {}; join them with `&&` into one layer",
+                context.line_of(p.range.start)
+            ),
+        );
+        if let Some(edits) = merge_edits(context, &[p, c]) {
+            finding.with_fix("Merge into the RUN above", edits);
+            if let Some(all) = &all_edits {
+                if pairs.len() > 1 {
+                    finding.with_fix("Merge all consecutive RUN instructions in this file", all.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Pairs of instruction indexes (previous RUN, RUN) that the rule reports.
+fn mergeable_pairs(context: &Context) -> Vec<(usize, usize)> {
+    let model = context.model;
+    let mut pairs = Vec::new();
+    for stage in &model.stages {
+        let indexes = stage.instructions.clone();
+        for current in indexes.clone().skip(1) {
+            let previous = current - 1;
+            let (Some(p), Some(c)) = (model.instructions.get(previous), model.instructions.get(current))
+            else {
+                continue;
+            };
+            if p.keyword != "RUN" || c.keyword != "RUN" || !same_flags(&p.flags, &c.flags) {
+                continue;
+            }
+            if command_count(context, p) > MAX_COMMANDS || command_count(context, c) > MAX_COMMANDS {
+                continue;
+            }
+            pairs.push((previous, current));
+        }
+    }
+    pairs
+}
+
+fn same_flags(a: &[Flag], b: &[Flag]) -> bool {
+    let key = |flags: &[Flag]| {
+        let mut pairs: Vec<(String, Option<String>)> =
+            flags.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
+        pairs.sort();
+        pairs
+    };
+    key(a) == key(b)
+}
+
+fn command_text(context: &Context, instruction: &Instruction) -> String {
+    match &instruction.command_range {
+        Some(range) => crate::model::collapse_continuations(context.slice(range.clone()), context.model.escape),
+        None => String::new(),
+    }
+}
+
+fn command_count(context: &Context, instruction: &Instruction) -> usize {
+    match instruction.form {
+        Form::Exec => 1,
+        _ => shell::split(&command_text(context, instruction)).len().max(1),
+    }
+}
+
+/// Whether a stage's commands run in a POSIX shell (the default, or a SHELL naming one).
+fn posix_shell(context: &Context, stage: &Stage) -> bool {
+    let model = context.model;
+    let shell = model.instructions[stage.instructions.clone()]
+        .iter()
+        .rev()
+        .find(|i| i.keyword == "SHELL")
+        .and_then(|i| i.exec_args.as_ref())
+        .and_then(|args| args.first());
+    match shell {
+        None => true,
+        Some(program) => {
+            let name = program.rsplit('/').next().unwrap_or(program);
+            matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh")
+        }
+    }
+}
+
+/// The edits that merge a chain of consecutive RUNs into the first, or `None` when merging
+/// could change what runs.
+fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
+    let model = context.model;
+    let text = context.text;
+    let first = chain.first()?;
+    let stage = model.stages.get(first.stage?)?;
+    if !posix_shell(context, stage) {
+        return None;
+    }
+    if chain.iter().any(|i| i.form != crate::model::Form::Shell || i.has_heredoc() || i.command_range.is_none()) {
+        return None;
+    }
+    let escape = model.escape;
+    let indent = continuation_indent(text, first);
+    let mut edits = Vec::new();
+    for (position, instruction) in chain.iter().enumerate() {
+        let command = instruction.command_range.clone()?;
+        let command_text = command_text(context, instruction);
+        let trimmed = command_text.trim_end();
+        let grouped = position > 0 && shell::needs_grouping_after_and(trimmed);
+        let ends_with_semicolon = trimmed.ends_with(';') && !trimmed.ends_with(";;");
+        let ends_in_background = trimmed.ends_with('&') && !trimmed.ends_with("&&");
+        let last = position + 1 == chain.len();
+        if position > 0 {
+            // Replace the keyword and flags (and the indentation before them) with `&& `.
+            let line_start = text[..instruction.range.start].rfind('\n').map_or(0, |i| i + 1);
+            let opener = if grouped { "{ " } else { "" };
+            edits.push(Edit { range: line_start..command.start, new_text: format!("{indent}&& {opener}") });
+        }
+        let mut end_text = String::new();
+        let mut end_range = command.end..command.end;
+        if grouped {
+            end_text.push_str(if ends_with_semicolon || ends_in_background { " }" } else { "; }" });
+        } else if !last && ends_in_background {
+            return None;
+        } else if !last && ends_with_semicolon && text.get(command.end - 1..command.end) == Some(";") {
+            // `a; && b` is not valid shell: drop the `;`.
+            end_range = command.end - 1..command.end;
+        }
+        if !last {
+            end_text.push(' ');
+            end_text.push(escape);
+            // Empty lines up to the next RUN would be empty continuation lines: drop them.
+            let next = chain[position + 1];
+            let between_start = line_end(text, instruction.range.end);
+            let next_line_start = text[..next.range.start].rfind('\n').map_or(0, |i| i + 1);
+            let mut line = between_start;
+            while line < next_line_start {
+                let end = line_end(text, line);
+                if text[line..end].trim().is_empty() && end < next_line_start {
+                    edits.push(Edit { range: line..end, new_text: String::new() });
+                }
+                line = end;
+            }
+        }
+        if !end_text.is_empty() || !end_range.is_empty() {
+            edits.push(Edit { range: end_range, new_text: end_text });
+        }
+    }
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    Some(edits)
+}
+
+/// The offset just past the newline that ends the line containing `offset`.
+fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+}
+
+/// The indentation of a RUN's continuation lines, or four spaces when it has none.
+fn continuation_indent(text: &str, instruction: &Instruction) -> String {
+    let body = text.get(instruction.range.clone()).unwrap_or_default();
+    body.lines()
+        .skip(1)
+        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .last()
+        .map(|line| line[..line.len() - line.trim_start().len()].to_owned())
+        .filter(|indent| !indent.is_empty())
+        .unwrap_or_else(|| "    ".to_owned())
+}
+
+/// The edits of every merge in the file, chain by chain; `None` when there is nothing to merge.
+fn merge_all_edits(context: &Context, pairs: &[(usize, usize)]) -> Option<Vec<Edit>> {
+    let model = context.model;
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for &(previous, current) in pairs {
+        match chains.last_mut() {
+            Some(chain) if chain.last() == Some(&previous) => chain.push(current),
+            _ => chains.push(vec![previous, current]),
+        }
+    }
+    let mut edits = Vec::new();
+    for chain in chains {
+        let instructions: Vec<&Instruction> = chain.iter().filter_map(|&i| model.instructions.get(i)).collect();
+        // A chain that cannot merge as a whole is merged in the parts that can.
+        match merge_edits(context, &instructions) {
+            Some(chain_edits) => edits.extend(chain_edits),
+            None => {
+                for pair in instructions.windows(2) {
+                    if let Some(pair_edits) = merge_edits(context, pair) {
+                        if edits.last().is_none_or(|last: &Edit| last.range.end <= pair[0].range.start) {
+                            edits.extend(pair_edits);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (!edits.is_empty()).then_some(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+    use crate::rules::apply_edits;
+    use crate::rules::testing::{findings, fixed, render};
+
+    #[test]
+    fn reports_the_second_run() {
+        expect![[r#"31..34 "RUN": this RUN adds a layer right after the RUN on line 2; join them with `&&` into one layer"#]]
+            .assert_eq(&render(&RULE, "FROM centos:7\nRUN yum -y install httpd\nRUN yum clean all;\n"));
+    }
+
+    #[test]
+    fn not_across_other_instructions_flags_or_long_chains() {
+        let text = "FROM a:1\nRUN a\nCOPY x y\nRUN b\nRUN --network=none c\n\
+                    RUN a && b && c\nRUN d\nFROM b:1\nRUN e\n";
+        assert_eq!(render(&RULE, text), "");
+        // Comments between the two do not separate them.
+        let text = "FROM a:1\nRUN a\n# note\nRUN b\n";
+        assert_eq!(findings(&RULE, text).len(), 1);
+    }
+
+    #[test]
+    fn merges_the_seed_example_into_valid_shell() {
+        let after = fixed(&RULE, "FROM centos:7\nRUN yum -y install httpd\nRUN yum clean all;\n");
+        assert_eq!(after, "FROM centos:7\nRUN yum -y install httpd \\\n    && yum clean all;\n");
+        assert_sh_accepts("yum -y install httpd && yum clean all;");
+    }
+
+    #[test]
+    fn groups_commands_that_and_would_change() {
+        let after = fixed(&RULE, "FROM a:1\nRUN apt-get update\nRUN false || true; echo done\n");
+        assert_eq!(after, "FROM a:1\nRUN apt-get update \\\n    && { false || true; echo done; }\n");
+        assert_sh_accepts("apt-get update && { false || true; echo done; }");
+        let after = fixed(&RULE, "FROM a:1\nRUN cd /x;\nRUN make\n");
+        assert_eq!(after, "FROM a:1\nRUN cd /x \\\n    && make\n");
+    }
+
+    #[test]
+    fn keeps_indentation_comments_and_the_escape_character() {
+        let text = "# escape=`\nFROM a:1\nRUN apt-get update `\n  && echo hi\n\n# install\nRUN apt-get install -y x\n";
+        assert_eq!(
+            fixed(&RULE, text),
+            "# escape=`\nFROM a:1\nRUN apt-get update `\n  && echo hi `\n# install\n  && apt-get install -y x\n"
+        );
+    }
+
+    #[test]
+    fn merge_all_joins_whole_chains() {
+        let text = "FROM a:1\nRUN a\nRUN b\nRUN c\nCOPY x y\nRUN d\nRUN e\n";
+        let found = findings(&RULE, text);
+        assert_eq!(found.len(), 3);
+        let all = &found[0].fixes[1];
+        let after = apply_edits(text, &all.edits);
+        assert_eq!(after, "FROM a:1\nRUN a \\\n    && b \\\n    && c\nCOPY x y\nRUN d \\\n    && e\n");
+        assert_eq!(findings(&RULE, &after).len(), 0);
+    }
+
+    #[test]
+    fn no_fix_for_exec_form_heredocs_or_other_shells() {
+        for text in [
+            "FROM a:1\nRUN [\"a\"]\nRUN b\n",
+            "FROM a:1\nRUN a\nRUN <<EOF\nb\nEOF\n",
+            "FROM a:1\nSHELL [\"powershell\", \"-Command\"]\nRUN a\nRUN b\n",
+        ] {
+            let found = findings(&RULE, text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert!(found[0].fixes.is_empty(), "{text}");
+        }
+    }
+
+    /// Checks a command's syntax with `sh -n`.
+    fn assert_sh_accepts(command: &str) {
+        let output = std::process::Command::new("sh")
+            .args(["-n", "-c", command])
+            .output()
+            .expect("sh runs");
+        assert!(output.status.success(), "sh -n rejects {command:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
