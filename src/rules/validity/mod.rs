@@ -2,5 +2,14 @@
 
 use super::Rule;
 
+mod invalid_stage_name;
+mod missing_from;
+mod unknown_flag;
+mod util;
+
 /// The rules of this group.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &missing_from::RULE,
+    &invalid_stage_name::RULE,
+    &unknown_flag::RULE,
+];
