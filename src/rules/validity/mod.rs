@@ -2,6 +2,7 @@
 
 use super::Rule;
 
+mod invalid_flag_value;
 mod invalid_stage_name;
 mod missing_from;
 mod unknown_flag;
@@ -12,4 +13,5 @@ pub static RULES: &[&Rule] = &[
     &missing_from::RULE,
     &invalid_stage_name::RULE,
     &unknown_flag::RULE,
+    &invalid_flag_value::RULE,
 ];
