@@ -653,7 +653,7 @@ fn the_server_writes_nothing_but_protocol_to_stdout() {
         messages.push(read_message(&mut stdout).expect("only framed JSON-RPC messages on stdout"));
     }
     send(json!({ "jsonrpc": "2.0", "method": "exit" }));
-    drop(send);
+    drop(stdin);
     let mut rest = Vec::new();
     stdout.read_to_end(&mut rest).unwrap();
     assert_eq!(String::from_utf8_lossy(&rest), "", "nothing after exit");
