@@ -105,7 +105,11 @@ fn cleans(command: &str) -> Option<Manager> {
         "yarn" if has("cache") && has("clean") => Some(Manager::Yarn),
         "conda" | "mamba" | "micromamba" if has("clean") => Some(Manager::Conda),
         "rm" => {
-            let paths: Vec<&str> = words.iter().copied().filter(|w| !w.starts_with('-') && *w != "rm").collect();
+            let paths: Vec<&str> = words
+                .iter()
+                .copied()
+                .filter(|w| !w.starts_with('-') && *w != "rm")
+                .collect();
             let manager_of = |path: &str| {
                 let path = path.trim_matches(['"', '\'']);
                 if path.starts_with("/var/lib/apt/lists") || path.starts_with("/var/cache/apt") {
@@ -125,7 +129,10 @@ fn cleans(command: &str) -> Option<Manager> {
                 }
             };
             let first = manager_of(paths.first()?)?;
-            paths.iter().all(|p| manager_of(p) == Some(first)).then_some(first)
+            paths
+                .iter()
+                .all(|p| manager_of(p) == Some(first))
+                .then_some(first)
         }
         _ => None,
     }
@@ -136,7 +143,10 @@ fn command_text(context: &Context, instruction: &Instruction) -> Option<String> 
         return None;
     }
     let range = instruction.command_range.clone()?;
-    Some(collapse_continuations(context.slice(range), context.model.escape))
+    Some(collapse_continuations(
+        context.slice(range),
+        context.model.escape,
+    ))
 }
 
 fn check(context: &Context, report: &mut Report) {
@@ -145,11 +155,15 @@ fn check(context: &Context, report: &mut Report) {
         // The last RUN of the stage that installed with each package manager.
         let mut installed: Vec<(Manager, usize)> = Vec::new();
         for index in stage.instructions.clone() {
-            let Some(instruction) = model.instructions.get(index) else { continue };
+            let Some(instruction) = model.instructions.get(index) else {
+                continue;
+            };
             if instruction.keyword != "RUN" {
                 continue;
             }
-            let Some(text) = command_text(context, instruction) else { continue };
+            let Some(text) = command_text(context, instruction) else {
+                continue;
+            };
             let commands = shell::split(&text);
             let cleaned: Vec<Option<Manager>> = commands.iter().map(|c| cleans(c.text)).collect();
             let only_cleans = !cleaned.is_empty() && cleaned.iter().all(Option::is_some);
@@ -179,11 +193,15 @@ fn report_cleanup(
     cleanup_text: &str,
 ) {
     let model = context.model;
-    let (Some(install_run), Some(cleanup_run)) = (model.instructions.get(install), model.instructions.get(cleanup))
-    else {
+    let (Some(install_run), Some(cleanup_run)) = (
+        model.instructions.get(install),
+        model.instructions.get(cleanup),
+    ) else {
         return;
     };
-    let Some(range) = cleanup_run.command_range.clone() else { return };
+    let Some(range) = cleanup_run.command_range.clone() else {
+        return;
+    };
     let finding = report.add(
         range,
         format!(
@@ -192,8 +210,10 @@ fn report_cleanup(
             context.line_of(install_run.range.start)
         ),
     );
-    let (Some(install_command), Some(_)) = (install_run.command_range.clone(), command_text(context, install_run))
-    else {
+    let (Some(install_command), Some(_)) = (
+        install_run.command_range.clone(),
+        command_text(context, install_run),
+    ) else {
         return;
     };
     // Append the cleanup to the install RUN and remove the cleanup RUN with its line.
@@ -213,17 +233,27 @@ fn report_cleanup(
     } else {
         command.to_owned()
     };
-    let line_start = text[..cleanup_run.range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[cleanup_run.range.end..].find('\n').map_or(text.len(), |i| cleanup_run.range.end + i + 1);
+    let line_start = text[..cleanup_run.range.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[cleanup_run.range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| cleanup_run.range.end + i + 1);
     let edits = vec![
         Edit {
             range: install_command.end..install_command.end,
             new_text: format!(" {}\n{indent}&& {command}", model.escape),
         },
-        Edit { range: line_start..line_end, new_text: String::new() },
+        Edit {
+            range: line_start..line_end,
+            new_text: String::new(),
+        },
     ];
     let adjacent = cleanup == install + 1;
-    let title = format!("Move the cleanup into the RUN on line {}", context.line_of(install_run.range.start));
+    let title = format!(
+        "Move the cleanup into the RUN on line {}",
+        context.line_of(install_run.range.start)
+    );
     if adjacent {
         finding.with_fix(title, edits);
     } else {
@@ -270,7 +300,10 @@ mod tests {
             fixed(&RULE, "FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl\nRUN apt-get clean && rm -rf /var/lib/apt/lists/*\nCMD x\n"),
             "FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n  && apt-get clean && rm -rf /var/lib/apt/lists/*\nCMD x\n"
         );
-        let found = findings(&RULE, "FROM alpine:3\nRUN apk add curl\nCOPY a b\nRUN apk cache clean\n");
+        let found = findings(
+            &RULE,
+            "FROM alpine:3\nRUN apk add curl\nCOPY a b\nRUN apk cache clean\n",
+        );
         assert!(!found[0].fixes[0].safe, "moving across COPY is not safe");
     }
 }
