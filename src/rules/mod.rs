@@ -286,6 +286,32 @@ pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
     found
 }
 
+/// Applies non-overlapping edits to `text`; later edits first so offsets stay valid. Edits that
+/// overlap an earlier one are skipped.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut kept: Vec<&Edit> = Vec::new();
+    for edit in sorted {
+        if kept
+            .last()
+            .is_none_or(|last| last.range.end <= edit.range.start)
+        {
+            kept.push(edit);
+        }
+    }
+    let mut out = text.to_owned();
+    for edit in kept.iter().rev() {
+        if edit.range.end <= out.len()
+            && out.is_char_boundary(edit.range.start)
+            && out.is_char_boundary(edit.range.end)
+        {
+            out.replace_range(edit.range.clone(), &edit.new_text);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,30 +351,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Applies non-overlapping edits to `text`; later edits first so offsets stay valid. Edits that
-/// overlap an earlier one are skipped.
-pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut kept: Vec<&Edit> = Vec::new();
-    for edit in sorted {
-        if kept
-            .last()
-            .is_none_or(|last| last.range.end <= edit.range.start)
-        {
-            kept.push(edit);
-        }
-    }
-    let mut out = text.to_owned();
-    for edit in kept.iter().rev() {
-        if edit.range.end <= out.len()
-            && out.is_char_boundary(edit.range.start)
-            && out.is_char_boundary(edit.range.end)
-        {
-            out.replace_range(edit.range.clone(), &edit.new_text);
-        }
-    }
-    out
 }
