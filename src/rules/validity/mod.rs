@@ -3,6 +3,7 @@
 use super::Rule;
 
 mod invalid_flag_value;
+mod invalid_mount_option;
 mod invalid_stage_name;
 mod missing_from;
 mod unknown_flag;
@@ -14,4 +15,5 @@ pub static RULES: &[&Rule] = &[
     &invalid_stage_name::RULE,
     &unknown_flag::RULE,
     &invalid_flag_value::RULE,
+    &invalid_mount_option::RULE,
 ];
