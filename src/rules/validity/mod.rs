@@ -5,6 +5,7 @@ use super::Rule;
 mod invalid_flag_value;
 mod invalid_mount_option;
 mod invalid_stage_name;
+mod invalid_stage_reference;
 mod missing_from;
 mod unknown_flag;
 mod util;
@@ -16,4 +17,5 @@ pub static RULES: &[&Rule] = &[
     &unknown_flag::RULE,
     &invalid_flag_value::RULE,
     &invalid_mount_option::RULE,
+    &invalid_stage_reference::RULE,
 ];
