@@ -2,11 +2,16 @@
 
 use super::Rule;
 
+mod invalid_expose_port;
 mod invalid_flag_value;
+mod invalid_healthcheck;
 mod invalid_mount_option;
+mod invalid_onbuild_trigger;
 mod invalid_stage_name;
 mod invalid_stage_reference;
+mod invalid_stopsignal;
 mod missing_from;
+mod shell_not_json;
 mod unknown_flag;
 mod util;
 
@@ -18,4 +23,9 @@ pub static RULES: &[&Rule] = &[
     &invalid_flag_value::RULE,
     &invalid_mount_option::RULE,
     &invalid_stage_reference::RULE,
+    &invalid_onbuild_trigger::RULE,
+    &shell_not_json::RULE,
+    &invalid_stopsignal::RULE,
+    &invalid_expose_port::RULE,
+    &invalid_healthcheck::RULE,
 ];
