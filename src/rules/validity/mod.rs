@@ -2,9 +2,11 @@
 
 use super::Rule;
 
+mod copy_destination_not_directory;
 mod invalid_expose_port;
 mod invalid_flag_value;
 mod invalid_healthcheck;
+mod invalid_image_reference;
 mod invalid_mount_option;
 mod invalid_onbuild_trigger;
 mod invalid_stage_name;
@@ -13,6 +15,7 @@ mod invalid_stopsignal;
 mod missing_from;
 mod shell_not_json;
 mod unknown_flag;
+mod unsupported_variable_modifier;
 mod util;
 
 /// The rules of this group.
@@ -28,4 +31,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_stopsignal::RULE,
     &invalid_expose_port::RULE,
     &invalid_healthcheck::RULE,
+    &invalid_image_reference::RULE,
+    &copy_destination_not_directory::RULE,
+    &unsupported_variable_modifier::RULE,
 ];

@@ -33,6 +33,36 @@ pub fn healthcheck_type(
     Some((text, kind.byte_range()))
 }
 
+/// Who reads the words of a syntax node: BuildKit, or the shell when the command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Builder,
+    Shell,
+}
+
+/// Who reads `node`: flags and the arguments of most instructions are BuildKit's; the
+/// commands of RUN, CMD, ENTRYPOINT, HEALTHCHECK and SHELL are the shell's. `None` where no
+/// one parses the words (MAINTAINER, unknown instructions).
+pub fn reader_of(node: Node) -> Option<Reader> {
+    let mut current = node.parent();
+    while let Some(parent) = current {
+        match parent.kind() {
+            "flag" => return Some(Reader::Builder),
+            "run_instruction"
+            | "cmd_instruction"
+            | "entrypoint_instruction"
+            | "healthcheck_instruction"
+            | "shell_instruction" => return Some(Reader::Shell),
+            "maintainer_instruction" | "unknown_instruction" | "onbuild_instruction" => {
+                return None
+            }
+            kind if kind.ends_with("_instruction") => return Some(Reader::Builder),
+            _ => current = parent.parent(),
+        }
+    }
+    None
+}
+
 /// The nodes of `kind` under `node` (itself included), in document order.
 pub fn descendants<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
