@@ -3,6 +3,9 @@
 use super::Rule;
 
 mod copy_destination_not_directory;
+mod duplicate_parser_directive;
+mod ignored_parser_directive;
+mod invalid_escape_directive;
 mod invalid_expose_port;
 mod invalid_flag_value;
 mod invalid_healthcheck;
@@ -14,6 +17,8 @@ mod invalid_stage_reference;
 mod invalid_stopsignal;
 mod missing_from;
 mod shell_not_json;
+mod unclosed_quote;
+mod unclosed_quote_in_shell;
 mod unknown_flag;
 mod unsupported_variable_modifier;
 mod util;
@@ -34,4 +39,9 @@ pub static RULES: &[&Rule] = &[
     &invalid_image_reference::RULE,
     &copy_destination_not_directory::RULE,
     &unsupported_variable_modifier::RULE,
+    &unclosed_quote::RULE,
+    &unclosed_quote_in_shell::RULE,
+    &invalid_escape_directive::RULE,
+    &duplicate_parser_directive::RULE,
+    &ignored_parser_directive::RULE,
 ];
