@@ -46,7 +46,12 @@ fn check(context: &Context, report: &mut Report) {
         .instructions
         .iter()
         .filter(|i| i.known)
-        .map(|i| (i.keyword_range.clone(), context.slice(i.keyword_range.clone())))
+        .map(|i| {
+            (
+                i.keyword_range.clone(),
+                context.slice(i.keyword_range.clone()),
+            )
+        })
         .collect();
     let lower = keywords
         .iter()
@@ -93,13 +98,15 @@ mod tests {
     fn reports_keywords_against_the_majority() {
         expect![[r#"
             7..10 "Run": `Run` should be upper-case like most instructions in the file
-            13..16 "run": `run` should be upper-case like most instructions in the file"#]].assert_eq(&render(
+            13..16 "run": `run` should be upper-case like most instructions in the file"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM a\nRun x\nrun y\nCOPY a b\nONBUILD run z\n",
         ));
         expect![[r#"
             13..16 "RUN": `RUN` should be lower-case like most instructions in the file
-            19..23 "Copy": `Copy` should be lower-case like most instructions in the file"#]].assert_eq(&render(&RULE, "from a\nrun x\nRUN y\nCopy a b\n"));
+            19..23 "Copy": `Copy` should be lower-case like most instructions in the file"#]]
+        .assert_eq(&render(&RULE, "from a\nrun x\nRUN y\nCopy a b\n"));
     }
 
     #[test]

@@ -53,7 +53,8 @@ fn check(context: &Context, report: &mut Report) {
                 continue;
             }
             let sources: Vec<(String, std::ops::Range<usize>)> = if instruction.form == Form::Exec {
-                let (Some(args), Some(range)) = (&instruction.exec_args, &instruction.command_range)
+                let (Some(args), Some(range)) =
+                    (&instruction.exec_args, &instruction.command_range)
                 else {
                     continue;
                 };
@@ -70,7 +71,10 @@ fn check(context: &Context, report: &mut Report) {
                     .take(count)
                     .map(|r| {
                         let text = context.slice(r.clone());
-                        (text.trim_matches(|c| c == '"' || c == '\'').to_owned(), r.clone())
+                        (
+                            text.trim_matches(|c| c == '"' || c == '\'').to_owned(),
+                            r.clone(),
+                        )
                     })
                     .collect()
             };
@@ -125,7 +129,8 @@ mod tests {
         let text = "FROM a AS b\nCOPY src /src\nCOPY --from=b tmp /tmp\nCOPY $X /x\n\
                     ADD https://example.com/tmp /tmp\nCOPY README.md /\n";
         assert_eq!(render(text, "tmp\n*.md\n!README.md\n"), "");
-        assert!(findings_with(&RULE, "FROM a\nCOPY tmp /x\n", &RuleConfig::default(), None)
-            .is_empty());
+        assert!(
+            findings_with(&RULE, "FROM a\nCOPY tmp /x\n", &RuleConfig::default(), None).is_empty()
+        );
     }
 }

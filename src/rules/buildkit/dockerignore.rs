@@ -92,7 +92,8 @@ fn match_segments(pattern: &[String], path: &[&str]) -> bool {
         }
         Some((first, rest)) => match path.split_first() {
             Some((segment, path_rest)) => {
-                match_segment(first.as_bytes(), segment.as_bytes()) && match_segments(rest, path_rest)
+                match_segment(first.as_bytes(), segment.as_bytes())
+                    && match_segments(rest, path_rest)
             }
             None => false,
         },

@@ -70,7 +70,8 @@ mod tests {
     fn reports_the_later_name() {
         expect![[r#"
             41..46 "BUILD": stage name `BUILD` is already used on line 1
-            57..62 "build": stage name `build` is already used on line 1"#]].assert_eq(&render(
+            57..62 "build": stage name `build` is already used on line 1"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM a AS build\nFROM b AS test\nFROM c AS BUILD\nFROM d AS build\n",
         ));
@@ -78,6 +79,12 @@ mod tests {
 
     #[test]
     fn unique_names_are_fine() {
-        assert_eq!(render(&RULE, "FROM a AS build\nFROM build AS test\nFROM c\nFROM d\n"), "");
+        assert_eq!(
+            render(
+                &RULE,
+                "FROM a AS build\nFROM build AS test\nFROM c\nFROM d\n"
+            ),
+            ""
+        );
     }
 }

@@ -45,11 +45,7 @@ fn check(context: &Context, report: &mut Report) {
             let Some(&colon) = util::positions_outside_expansions(&word.text, b':').last() else {
                 continue;
             };
-            let quote = word
-                .text
-                .chars()
-                .next()
-                .filter(|c| *c == '"' || *c == '\'');
+            let quote = word.text.chars().next().filter(|c| *c == '"' || *c == '\'');
             let container = &word.text[colon + 1..];
             let new_text = match quote {
                 Some(q) if !container.ends_with(q) => format!("{q}{container}{q}"),

@@ -82,7 +82,8 @@ mod tests {
         expect![[r#"
             17..20 "TCP": protocol `TCP` should be lower-case
             25..28 "Udp": protocol `Udp` should be lower-case
-            42..46 "SCTP": protocol `SCTP` should be lower-case"#]].assert_eq(&render(
+            42..46 "SCTP": protocol `SCTP` should be lower-case"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM a\nEXPOSE 80/TCP \"53/Udp\" \\\n  8080:80/SCTP\n",
         ));
@@ -91,13 +92,19 @@ mod tests {
     #[test]
     fn lower_case_protocols_are_fine() {
         assert_eq!(
-            render(&RULE, "FROM a\nEXPOSE 80 80/tcp 53/udp ${P:-80/tcp} 1000-1010/udp\n"),
+            render(
+                &RULE,
+                "FROM a\nEXPOSE 80 80/tcp 53/udp ${P:-80/tcp} 1000-1010/udp\n"
+            ),
             ""
         );
     }
 
     #[test]
     fn fix_lower_cases() {
-        assert_eq!(fixed(&RULE, "FROM a\nEXPOSE 80/TCP\n"), "FROM a\nEXPOSE 80/tcp\n");
+        assert_eq!(
+            fixed(&RULE, "FROM a\nEXPOSE 80/TCP\n"),
+            "FROM a\nEXPOSE 80/tcp\n"
+        );
     }
 }

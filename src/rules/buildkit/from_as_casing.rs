@@ -86,7 +86,8 @@ mod tests {
         expect![[r#"
             7..9 "as": `as` should be cased like `FROM`
             21..23 "AS": `AS` should be cased like `from`
-            35..37 "As": `As` should be cased like `FROM`"#]].assert_eq(&render(
+            35..37 "As": `As` should be cased like `FROM`"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM a as one\nfrom b AS two\nFROM c As three\nFrom d as four\n",
         ));

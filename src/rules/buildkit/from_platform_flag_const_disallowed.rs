@@ -56,7 +56,11 @@ fn check(context: &Context, report: &mut Report) {
         let Some((os, arch)) = parse_platform(platform) else {
             continue;
         };
-        let name = stage.name.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let name = stage
+            .name
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if name.contains(&os) || name.contains(&arch) {
             continue;
         }
@@ -78,8 +82,21 @@ fn check(context: &Context, report: &mut Report) {
 }
 
 const OSES: &[&str] = &[
-    "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix",
-    "android", "ios", "js", "wasip1", "plan9", "dragonfly",
+    "linux",
+    "windows",
+    "darwin",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "solaris",
+    "illumos",
+    "aix",
+    "android",
+    "ios",
+    "js",
+    "wasip1",
+    "plan9",
+    "dragonfly",
 ];
 
 /// The operating system and normalized architecture of a platform such as `linux/arm64/v8`,
@@ -89,9 +106,12 @@ fn parse_platform(platform: &str) -> Option<(String, String)> {
     let parts: Vec<&str> = lower.split('/').collect();
     if parts.is_empty()
         || parts.len() > 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)))
+        || parts.iter().any(|p| {
+            p.is_empty()
+                || !p
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        })
     {
         return None;
     }

@@ -62,7 +62,11 @@ fn check(context: &Context, report: &mut Report) {
         .iter()
         .map(|(k, v)| (*k, (*v).to_owned()))
         .collect();
-    for declaration in model.declarations.iter().filter(|d| d.scope == Scope::Global) {
+    for declaration in model
+        .declarations
+        .iter()
+        .filter(|d| d.scope == Scope::Global)
+    {
         let Some(default) = &declaration.value else {
             // `ARG NAME=` sets the empty string; `ARG NAME` leaves it as it was.
             if context
@@ -258,7 +262,16 @@ mod tests {
         ] {
             assert!(is_valid_reference(valid), "{valid}");
         }
-        for invalid in ["", "busybox:", "Alpine", "a/:b", "a:-b", "a@sha256:xyz", ":1", "a..b"] {
+        for invalid in [
+            "",
+            "busybox:",
+            "Alpine",
+            "a/:b",
+            "a:-b",
+            "a@sha256:xyz",
+            ":1",
+            "a..b",
+        ] {
             assert!(!is_valid_reference(invalid), "{invalid}");
         }
     }

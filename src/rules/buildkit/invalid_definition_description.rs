@@ -80,7 +80,10 @@ fn check(context: &Context, report: &mut Report) {
         };
         let finding = report.add(
             comment.clone(),
-            format!("a comment right above `{}` should start with `{shown}` to describe it", instruction.keyword),
+            format!(
+                "a comment right above `{}` should start with `{shown}` to describe it",
+                instruction.keyword
+            ),
         );
         if names.len() == 1 {
             let hash = comment.start + line.find('#').unwrap_or(0) + 1;

@@ -109,7 +109,11 @@ fn has_shell_instruction(model: &Model, stage: usize, index: usize) -> bool {
         let Some(st) = model.stages.get(s) else {
             return false;
         };
-        let end = if s == stage { index } else { st.instructions.end };
+        let end = if s == stage {
+            index
+        } else {
+            st.instructions.end
+        };
         if model
             .instructions
             .get(st.instructions.start..end)
@@ -192,8 +196,23 @@ fn looks_like_windows(context: &Context, stage: usize) -> bool {
 fn is_plain(c: char) -> bool {
     !matches!(
         c,
-        '|' | '&' | ';' | '<' | '>' | '(' | ')' | '$' | '`' | '\\' | '*' | '?' | '[' | '~' | '#'
-            | '!' | '{' | '}'
+        '|' | '&'
+            | ';'
+            | '<'
+            | '>'
+            | '('
+            | ')'
+            | '$'
+            | '`'
+            | '\\'
+            | '*'
+            | '?'
+            | '['
+            | '~'
+            | '#'
+            | '!'
+            | '{'
+            | '}'
     ) && !c.is_whitespace()
 }
 
@@ -350,7 +369,10 @@ mod tests {
     #[test]
     fn fix_splits_plain_words() {
         assert_eq!(
-            fixed(&RULE, "FROM a\nCMD gunicorn --bind 0.0.0.0:8000 'app:create()' \"x y\"\n"),
+            fixed(
+                &RULE,
+                "FROM a\nCMD gunicorn --bind 0.0.0.0:8000 'app:create()' \"x y\"\n"
+            ),
             "FROM a\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8000\", \"app:create()\", \"x y\"]\n"
         );
         assert_eq!(
@@ -370,7 +392,10 @@ mod tests {
     #[test]
     fn fix_wraps_shell_features() {
         assert_eq!(
-            fixed(&RULE, "FROM a\nCMD echo \"$HOME\" | tee /x && run \\\n  --now\n"),
+            fixed(
+                &RULE,
+                "FROM a\nCMD echo \"$HOME\" | tee /x && run \\\n  --now\n"
+            ),
             "FROM a\nCMD [\"/bin/sh\", \"-c\", \"echo \\\"$HOME\\\" | tee /x && run   --now\"]\n"
         );
         assert_eq!(
@@ -395,7 +420,10 @@ mod tests {
 
     #[test]
     fn no_fix_for_windows_images() {
-        let found = findings(&RULE, "FROM mcr.microsoft.com/windows/servercore\nCMD dir\n");
+        let found = findings(
+            &RULE,
+            "FROM mcr.microsoft.com/windows/servercore\nCMD dir\n",
+        );
         assert!(found[0].fixes.is_empty());
     }
 }

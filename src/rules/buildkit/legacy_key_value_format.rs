@@ -65,14 +65,14 @@ fn check(context: &Context, report: &mut Report) {
                 continue;
             };
             let mut value_cursor = pair.walk();
-            let values: Vec<_> = pair.children_by_field_name("value", &mut value_cursor).collect();
+            let values: Vec<_> = pair
+                .children_by_field_name("value", &mut value_cursor)
+                .collect();
             let (Some(first), Some(last)) = (values.first(), values.last()) else {
                 continue;
             };
-            let raw = collapse_continuations(
-                context.slice(first.start_byte()..last.end_byte()),
-                escape,
-            );
+            let raw =
+                collapse_continuations(context.slice(first.start_byte()..last.end_byte()), escape);
             let key_text = context.slice(key.byte_range());
             let new_text = format!("{key_text}={}", single_word(raw.trim(), escape));
             report
@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn key_value_pairs_are_fine() {
         assert_eq!(
-            render(&RULE, "FROM a\nENV A=1 B=\"x y\"\nLABEL a=b \"c\"=d\nARG X Y=1\n"),
+            render(
+                &RULE,
+                "FROM a\nENV A=1 B=\"x y\"\nLABEL a=b \"c\"=d\nARG X Y=1\n"
+            ),
             ""
         );
     }

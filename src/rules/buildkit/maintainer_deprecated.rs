@@ -103,7 +103,10 @@ mod tests {
     #[test]
     fn labels_are_fine() {
         assert_eq!(
-            render(&RULE, "FROM a\nLABEL org.opencontainers.image.authors=jane\n"),
+            render(
+                &RULE,
+                "FROM a\nLABEL org.opencontainers.image.authors=jane\n"
+            ),
             ""
         );
     }

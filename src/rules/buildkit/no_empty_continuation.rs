@@ -84,7 +84,8 @@ mod tests {
     fn reports_the_empty_lines() {
         expect![[r#"
             15..16 "\n": empty line inside a continued instruction
-            26..30 "\n  \n": 2 empty lines inside a continued instruction"#]].assert_eq(&render(
+            26..30 "\n  \n": 2 empty lines inside a continued instruction"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM a\nRUN a \\\n\n  b \\\n# c\n\n  \n  d\n",
         ));

@@ -77,7 +77,8 @@ mod tests {
     fn reports_the_value() {
         expect![[r#"
             16..31 "$TARGETPLATFORM": `--platform=$TARGETPLATFORM` is the default for FROM
-            50..67 "${TARGETPLATFORM}": `--platform=${TARGETPLATFORM}` is the default for FROM"#]].assert_eq(&render(
+            50..67 "${TARGETPLATFORM}": `--platform=${TARGETPLATFORM}` is the default for FROM"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM --platform=$TARGETPLATFORM a\nFROM --platform=${TARGETPLATFORM} b AS x\n",
         ));

@@ -70,7 +70,8 @@ mod tests {
     fn reports_reserved_names() {
         expect![[r#"
             10..17 "scratch": stage name `scratch` is reserved: it means the empty image
-            28..35 "Context": stage name `Context` is reserved: it means the build context"#]].assert_eq(&render(
+            28..35 "Context": stage name `Context` is reserved: it means the build context"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM a AS scratch\nFROM b AS Context\nFROM c AS build\n",
         ));
@@ -78,6 +79,12 @@ mod tests {
 
     #[test]
     fn other_names_are_fine() {
-        assert_eq!(render(&RULE, "FROM scratch AS base\nFROM a AS scratchpad\nFROM b\n"), "");
+        assert_eq!(
+            render(
+                &RULE,
+                "FROM scratch AS base\nFROM a AS scratchpad\nFROM b\n"
+            ),
+            ""
+        );
     }
 }

@@ -139,7 +139,8 @@ mod tests {
     fn reports_the_name() {
         expect![[r#"
             15..20 "Build": stage name `Build` should be lower-case
-            56..61 "MiXed": stage name `MiXed` should be lower-case"#]].assert_eq(&render(
+            56..61 "MiXed": stage name `MiXed` should be lower-case"#]]
+        .assert_eq(&render(
             &RULE,
             "FROM golang AS Build\nFROM alpine AS test\nFROM alpine AS MiXed\n",
         ));
@@ -147,7 +148,10 @@ mod tests {
 
     #[test]
     fn lower_case_names_are_fine() {
-        assert_eq!(render(&RULE, "FROM a AS build\nFROM build AS b-2\nFROM c\n"), "");
+        assert_eq!(
+            render(&RULE, "FROM a AS build\nFROM build AS b-2\nFROM c\n"),
+            ""
+        );
     }
 
     #[test]

@@ -45,7 +45,11 @@ declares `ARG NAME` before the first `FROM` (add a default value yourself).",
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
     let globals = util::global_arg_names(model);
-    let Some(first_from) = model.stages.first().and_then(|s| model.instructions.get(s.from)) else {
+    let Some(first_from) = model
+        .stages
+        .first()
+        .and_then(|s| model.instructions.get(s.from))
+    else {
         return;
     };
     let candidates: Vec<&str> = globals
@@ -142,7 +146,10 @@ mod tests {
             fixed(&RULE, "# syntax=docker/dockerfile:1\nFROM alpine:$TAG\n"),
             "# syntax=docker/dockerfile:1\nARG TAG\nFROM alpine:$TAG\n"
         );
-        assert_eq!(fixed(&RULE, "from alpine:$TAG\n"), "arg TAG\nfrom alpine:$TAG\n");
+        assert_eq!(
+            fixed(&RULE, "from alpine:$TAG\n"),
+            "arg TAG\nfrom alpine:$TAG\n"
+        );
     }
 
     #[test]

@@ -107,10 +107,9 @@ fn check(context: &Context, report: &mut Report) {
         let expanded_by_builder = match instruction.keyword.as_str() {
             "ONBUILD" | "FROM" => false,
             // BuildKit expands the --mount and other flags of RUN, the shell the command.
-            "RUN" => instruction
-                .flags
-                .iter()
-                .any(|f| f.range.start <= variable.range.start && variable.range.end <= f.range.end),
+            "RUN" => instruction.flags.iter().any(|f| {
+                f.range.start <= variable.range.start && variable.range.end <= f.range.end
+            }),
             _ => variable.expander == Expander::Builder,
         };
         let name = variable.name.as_str();

@@ -247,7 +247,10 @@ pub fn has_fallback(expansion: &str) -> bool {
         return false;
     };
     let rest = body.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
-    rest.starts_with(":-") || rest.starts_with('-') || rest.starts_with(":+") || rest.starts_with('+')
+    rest.starts_with(":-")
+        || rest.starts_with('-')
+        || rest.starts_with(":+")
+        || rest.starts_with('+')
 }
 
 /// The names of the global ARGs (declared before the first FROM), in file order.
@@ -267,7 +270,11 @@ pub fn substitute(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option
     substitute_at(word, lookup, 0)
 }
 
-fn substitute_at(word: &str, lookup: &dyn Fn(&str) -> Option<String>, depth: usize) -> Option<String> {
+fn substitute_at(
+    word: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> Option<String> {
     if depth > 8 {
         return None;
     }
@@ -359,6 +366,55 @@ fn closing_brace(text: &str) -> Option<usize> {
     None
 }
 
+/// `text` as a JSON string literal, quotes included.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The words of an EXPOSE instruction, read from the text to the end of its logical line
+/// (the syntax tree does not take `host:container` forms).
+pub fn expose_words(context: &crate::rules::Context, instruction: &Instruction) -> Vec<Word> {
+    let escape = context.model.escape;
+    let end = logical_line_end(context.text, instruction.range.start, escape);
+    let start = instruction.keyword_range.end.min(end);
+    words(context.text, start..end, escape)
+}
+
+/// The byte positions of `needle` in `word` outside `${...}` expansions.
+pub fn positions_outside_expansions(word: &str, needle: u8) -> Vec<usize> {
+    let bytes = word.as_bytes();
+    let mut depth = 0usize;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b if b == needle && depth == 0 => found.push(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,53 +464,4 @@ mod tests {
         assert!(!has_fallback("${A}"));
         assert!(!has_fallback("$A"));
     }
-}
-
-/// `text` as a JSON string literal, quotes included.
-pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The words of an EXPOSE instruction, read from the text to the end of its logical line
-/// (the syntax tree does not take `host:container` forms).
-pub fn expose_words(context: &crate::rules::Context, instruction: &Instruction) -> Vec<Word> {
-    let escape = context.model.escape;
-    let end = logical_line_end(context.text, instruction.range.start, escape);
-    let start = instruction.keyword_range.end.min(end);
-    words(context.text, start..end, escape)
-}
-
-/// The byte positions of `needle` in `word` outside `${...}` expansions.
-pub fn positions_outside_expansions(word: &str, needle: u8) -> Vec<usize> {
-    let bytes = word.as_bytes();
-    let mut depth = 0usize;
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' if depth > 0 => depth -= 1,
-            b if b == needle && depth == 0 => found.push(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    found
 }
