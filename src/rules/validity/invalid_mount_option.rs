@@ -188,11 +188,9 @@ fn check(context: &Context, report: &mut Report) {
                 continue;
             }
             match key {
-                "type" => {
-                    if knowledge::mount_type(&value.to_ascii_lowercase()).is_none() {
-                        let names = knowledge::MOUNT_TYPES.iter().map(|t| t.name);
-                        unknown(report, "mount type", value, value_range, names);
-                    }
+                "type" if knowledge::mount_type(&value.to_ascii_lowercase()).is_none() => {
+                    let names = knowledge::MOUNT_TYPES.iter().map(|t| t.name);
+                    unknown(report, "mount type", value, value_range, names);
                 }
                 "ro" | "readonly" | "rw" | "readwrite" | "required" => {
                     if !is_go_bool(value) {
