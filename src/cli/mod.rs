@@ -1,4 +1,5 @@
-//! The command line: argument handling, the `parse` command and starting the server.
+//! The command line: argument handling, the `check` and `parse` commands and starting the
+//! server.
 //!
 //! This is a shell around the core: it reads files and writes to the terminal, and turns
 //! failures into messages and exit codes.
@@ -8,6 +9,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::syntax;
+
+pub mod check;
+pub mod docs;
+pub mod output;
+
+pub use check::CheckConfig;
 
 /// Exit code when everything parsed cleanly.
 pub const EXIT_OK: u8 = 0;
@@ -20,17 +27,47 @@ const USAGE: &str = "\
 dockls: a Dockerfile language server and linter
 
 Usage:
+  dockls check [OPTIONS] [PATH...]  lint Dockerfiles (the current directory by default)
+  dockls check --explain RULE       print a rule's documentation
   dockls parse [--errors] FILE...   print the syntax tree of each FILE
   dockls [--stdio]                  run the language server on stdin and stdout
+  dockls docs rules DIR             write a documentation page per rule into DIR
   dockls --version                  print the version
   dockls --help                     print this help
+
+`check` takes files and directories. A directory is searched recursively for Dockerfile,
+Containerfile, *.dockerfile, *.Dockerfile, Dockerfile.* and Containerfile.*, skipping what
+.gitignore and .ignore files exclude; a file named on the command line is always checked.
+Each file is checked with the settings of the nearest .dockls.toml in its directory or above,
+and the .dockerignore beside it (or <Dockerfile>.dockerignore) as its build context's.
+
+Options of `check`:
+  --format FORMAT     human (default): path:line:col: severity[code]: message, the line and
+                        carets under the range, a summary on stderr;
+                      json: an array of {path, range: {start, end: {line, column, offset}},
+                        severity, code, message, aliases, url, fixes};
+                      sarif: SARIF 2.1.0 for code scanning;
+                      github: GitHub Actions annotations (::error file=...,line=...::message)
+                      Lines and columns are 1-based, columns count characters, ends are
+                      exclusive; offsets are bytes.
+  --fix               apply the safe fixes in place, until none is left, then report the rest
+  --fail-level LEVEL  error (default), warning, info or hint: exit 1 when a diagnostic at or
+                      above LEVEL is found
+  --explain RULE      print the documentation of RULE (a name, hadolint code or BuildKit check)
+
+.dockls.toml:
+  trusted-registries = [\"docker.io\"]   # registries base images may come from
+  [rules]
+  DL3006 = \"warning\"        # a rule name, hadolint code or BuildKit check name set to
+  StageNameCasing = \"off\"   # error, warning, info, hint or off
 
 Options of `parse`:
   --errors   print only syntax errors, as FILE:LINE:COL: error: MESSAGE
   FILE may be - for standard input.
 
-Exit status: 0 when every file parsed cleanly, 1 when some file has syntax errors,
-2 on a usage error or an unreadable file.
+Exit status: 0 when all is well; 1 when `check` found a diagnostic at or above the fail level,
+or `parse` a syntax error; 2 on a usage error, an unreadable file or a .dockls.toml with a
+problem.
 ";
 
 /// What the command line asks for.
@@ -39,6 +76,9 @@ pub enum Command {
     Help,
     Version,
     Parse(ParseConfig),
+    Check(CheckConfig),
+    /// Write the rule pages into a directory.
+    RuleDocs(PathBuf),
     /// The language server over stdin and stdout.
     Server,
 }
@@ -68,6 +108,14 @@ where
             Some(extra) => Err(format!("unexpected argument {extra:?} after --stdio")),
         },
         Some("parse") => parse_command_args(args),
+        Some("check") => check::parse_args(args).map(Command::Check),
+        Some("docs") => {
+            let rest: Vec<OsString> = args.collect();
+            match rest.as_slice() {
+                [what, dir] if what == "rules" => Ok(Command::RuleDocs(dir.into())),
+                _ => Err("usage: dockls docs rules DIR".to_owned()),
+            }
+        }
         _ => Err(format!("unknown command {first:?}")),
     }
 }
@@ -116,6 +164,17 @@ where
         // The server writes to the process's stdout itself; the caller must not hold it locked.
         Command::Server => Ok(crate::lsp::run_stdio()),
         Command::Parse(config) => run_parse(&config, stdout, stderr),
+        Command::Check(config) => check::run(&config, stdout, stderr),
+        Command::RuleDocs(dir) => match docs::write_rule_docs(&dir) {
+            Ok(count) => writeln!(
+                stderr,
+                "dockls: wrote {count} rule pages into {}",
+                dir.display()
+            )
+            .map(|()| EXIT_OK),
+            Err(error) => writeln!(stderr, "dockls: cannot write {}: {error}", dir.display())
+                .map(|()| EXIT_FAILURE),
+        },
     };
     let result = result.and_then(|code| stdout.flush().map(|()| code));
     match result {
@@ -205,6 +264,8 @@ mod tests {
         assert!(parse_args(args(&["parse"])).is_err());
         assert!(parse_args(args(&["parse", "--tree", "a"])).is_err());
         assert!(parse_args(args(&["lint"])).is_err());
+        assert!(parse_args(args(&["docs"])).is_err());
+        assert!(parse_args(args(&["check", "--format", "xml"])).is_err());
         assert!(parse_args(args(&["--stdio", "x"])).is_err());
     }
 
