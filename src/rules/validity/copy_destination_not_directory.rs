@@ -18,20 +18,21 @@ what says so. The classic builder and other builders reject the instruction (`Wh
 with more than one source file, the destination must be a directory and end with a /`). \
 BuildKit accepts it, but when the destination does not exist yet it copies every source onto \
 the same path, so only the last file survives. A wildcard that matches a single file is fine \
-either way, which is why this is a warning.
+either way, which is why this is a warning. A destination of `.` or `..` is always a directory \
+and is not reported.
 
 **Before**
 
 ```dockerfile
 COPY package.json package-lock.json /app
-COPY *.py .
+COPY *.py /srv
 ```
 
 **After**
 
 ```dockerfile
 COPY package.json package-lock.json /app/
-COPY *.py ./
+COPY *.py /srv/
 ```
 
 **Fix:** adds the `/`.",
@@ -75,13 +76,19 @@ fn check(context: &Context, report: &mut Report) {
         let Some(((destination, range), sources)) = words.split_last() else {
             continue;
         };
-        let wildcard = sources
-            .iter()
-            .any(|(s, _)| !s.starts_with("<<") && s.contains(['*', '?', '[']));
+        let wildcard = sources.iter().any(|(s, _)| {
+            !s.starts_with("<<") && !s.contains("://") && s.contains(['*', '?', '['])
+        });
         if sources.is_empty() || (sources.len() == 1 && !wildcard) {
             continue;
         }
-        if destination.ends_with(['/', '\\'])
+        // `.` and `..` can only be directories; BuildKit reads them so.
+        let dot = destination == "."
+            || destination == ".."
+            || destination.ends_with("/.")
+            || destination.ends_with("/..");
+        if dot
+            || destination.ends_with(['/', '\\'])
             || util::has_variable(destination)
             || destination.is_empty()
         {
@@ -124,11 +131,11 @@ mod tests {
     fn reports_the_destination() {
         expect![[r#"
             16..20 "/app": with several sources, the destination `/app` should end with `/`
-            30..31 ".": with a wildcard source, the destination `.` should end with `/`
-            48..54 "\"/x y\"": with several sources, the destination `/x y` should end with `/`
-            69..73 "\"/d\"": with several sources, the destination `/d` should end with `/`"#]].assert_eq(&render(
+            30..34 "/srv": with a wildcard source, the destination `/srv` should end with `/`
+            51..57 "\"/x y\"": with several sources, the destination `/x y` should end with `/`
+            72..76 "\"/d\"": with several sources, the destination `/d` should end with `/`"#]].assert_eq(&render(
             &RULE,
-            "FROM a\nCOPY a b /app\nADD *.py .\nCOPY [\"a\", \"b\", \"/x y\"]\nCOPY a \"b c\" \"/d\"\n",
+            "FROM a\nCOPY a b /app\nADD *.py /srv\nCOPY [\"a\", \"b\", \"/x y\"]\nCOPY a \"b c\" \"/d\"\n",
         ));
     }
 
@@ -138,7 +145,8 @@ mod tests {
             render(
                 &RULE,
                 "FROM a\nCOPY a b /app/\nCOPY a /app\nADD *.py ./\nCOPY [\"a\", \"b\", \"/x/\"]\n\
-                 COPY a b $DEST\nCOPY <<EOF /x\nhi\nEOF\n"
+                 COPY a b $DEST\nCOPY <<EOF /x\nhi\nEOF\nCOPY *.csproj .\nCOPY a b ..\n\
+                 ADD http://x/a.tgz?r=1 /tmp/a.tgz\n"
             ),
             ""
         );

@@ -1,5 +1,5 @@
 //! A `RUN --mount` option BuildKit rejects: unknown type or key, a key the type refuses, a bad
-//! value, or a missing target.
+//! value, or a secret mount that names nothing.
 
 use std::ops::Range;
 
@@ -23,9 +23,10 @@ key;
 `private` or `locked`, `mode` that is not octal, `uid`/`gid` that are not numbers;
 - keys the type refuses: `mode`, `uid` and `gid` except on `cache`, `secret` and `ssh` mounts; \
 `sharing` except on `cache`; `required` except on `secret` and `ssh`; `from` on `secret`;
-- a `bind`, `cache` or `tmpfs` mount without `target` (BuildKit then mounts over the working \
-directory, and fails with `invalid mount target \"/\"` when that is `/`), and a `secret` mount \
-with none of `id`, `source`, `target` or `env`.
+- a `secret` mount with none of `id`, `source`, `target` or `env`.
+
+A `bind`, `cache` or `tmpfs` mount without `target` is not reported: BuildKit then mounts it \
+on the working directory, which works unless that is `/`.
 
 Keys that a type accepts but ignores (such as `id` on a `bind` mount) are not reported here. \
 Values with variables are left alone.
@@ -36,14 +37,14 @@ Values with variables are left alone.
 
 ```dockerfile
 RUN --mount=type=cahce,target=/root/.cache,sharing=exclusive pip install -r requirements.txt
-RUN --mount=type=bind,source=go.sum go mod download
+RUN --mount=type=secret,idd=token cat /run/secrets/token
 ```
 
 **After**
 
 ```dockerfile
 RUN --mount=type=cache,target=/root/.cache,sharing=locked pip install -r requirements.txt
-RUN --mount=type=bind,source=go.sum,target=go.sum go mod download
+RUN --mount=type=secret,id=token cat /run/secrets/token
 ```
 
 **Fix:** rename an unknown type or key to the closest known one, when one is close enough.",
@@ -250,14 +251,6 @@ fn check(context: &Context, report: &mut Report) {
                 .any(|o| keys.contains(&o.key.as_str()) && o.value.is_some())
         };
         match known_kind {
-            Some(kind @ ("bind" | "cache" | "tmpfs"))
-                if !has(&["target", "dst", "destination"]) =>
-            {
-                report.add(
-                    mount.range.clone(),
-                    format!("a `{kind}` mount needs `target=<path>`"),
-                );
-            }
             Some("secret")
                 if !has(&["id", "source", "src", "target", "dst", "destination", "env"]) =>
             {
@@ -347,7 +340,6 @@ mod tests {
             263..267 "from": a `secret` mount cannot have `from`
             274..276 "id": mount option `id` needs a value: `id=<value>`
             251..276 "type=secret,from=build,id": a `secret` mount needs an `id`, `target` or `env`
-            294..307 "source=go.sum": a `bind` mount needs `target=<path>`
             336..347 "type=secret": a `secret` mount needs an `id`, `target` or `env`"#]].assert_eq(&render(
             &RULE,
             "FROM a\n\
@@ -373,7 +365,7 @@ mod tests {
                  --mount=type=ssh \
                  --mount=type=tmpfs,target=/tmp,size=64m \
                  --mount=type=$TYPE,target=/z,sharing=$S \
-                 --mount=from=build,src=/out,dst=/dist,readonly make\n"
+                 --mount=from=build,src=/out,dst=/dist,readonly --mount=from=ctx make\n"
             ),
             ""
         );
