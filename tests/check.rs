@@ -500,7 +500,10 @@ fn fix_patterns(schema: &mut Value, broken: &str, fixed: &str) -> usize {
                 }
             })
             .sum(),
-        Value::Array(items) => items.iter_mut().map(|v| fix_patterns(v, broken, fixed)).sum(),
+        Value::Array(items) => items
+            .iter_mut()
+            .map(|v| fix_patterns(v, broken, fixed))
+            .sum(),
         _ => 0,
     }
 }
