@@ -45,3 +45,37 @@ pub static RULES: &[&Rule] = &[
     &duplicate_parser_directive::RULE,
     &ignored_parser_directive::RULE,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+    use crate::rules::testing::findings;
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for text in [
+            "",
+            "\u{feff}",
+            "FROM",
+            "FROM --",
+            "FROM a AS",
+            "COPY --from= a",
+            "RUN --mount=",
+            "RUN --mount=type=,=,,",
+            "HEALTHCHECK --interval=é CMD",
+            "ONBUILD ONBUILD ONBUILD",
+            "ENV a=\"${",
+            "CMD \\\n--é",
+            "SHELL [\"é\"",
+            "STOPSIGNAL ''",
+            "EXPOSE 99999999999999999999999-1",
+            "# escape=\n# escape=é\nFROM a@é:é",
+            "FROM a\nCOPY --from=99999999999999999999999 a b\nCOPY --from=é a b c",
+            "FROM a AS b\nRUN --mount=from=b,from=b\nCOPY --chmod=u+ a b",
+        ] {
+            for rule in RULES {
+                let _ = findings(rule, text);
+            }
+        }
+    }
+}
