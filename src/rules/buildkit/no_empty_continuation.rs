@@ -52,7 +52,11 @@ fn check(context: &Context, report: &mut Report) {
             let Some(newline) = text.find('\n') else {
                 continue;
             };
-            let empty = range.start + newline + 1..range.end;
+            // After the first newline: whole empty lines, then the indentation of the next.
+            let Some(last_newline) = text.rfind('\n') else {
+                continue;
+            };
+            let empty = range.start + newline + 1..range.start + last_newline + 1;
             if empty.is_empty() {
                 continue;
             }
@@ -94,7 +98,7 @@ mod tests {
     #[test]
     fn continuations_without_gaps_are_fine() {
         assert_eq!(
-            render(&RULE, "FROM a\nRUN a \\\n  b \\\n# c\n  d\n\nRUN e\n"),
+            render(&RULE, "FROM a\nRUN a \\\n  b \\\n  # c\n  d\n\nRUN e\n"),
             ""
         );
     }

@@ -43,6 +43,11 @@ const IMAGE_ENV: &[&str] = &[
     "ASPNET_VERSION",
     "MAVEN_HOME",
     "GRADLE_HOME",
+    "APP_UID",
+    "NB_USER",
+    "NB_UID",
+    "NB_GID",
+    "CONDA_DIR",
 ];
 
 pub static RULE: Rule = Rule {
@@ -118,6 +123,7 @@ fn check(context: &Context, report: &mut Report) {
             || knowledge::PROXY_ARGS.iter().any(|a| a.name == name)
             || name == "PATH"
             || (IMAGE_ENV.contains(&name) && built_on_image(model, stage))
+            || declared_in_base(model, stage, name)
             || reported.contains(&(variable.instruction, name))
         {
             continue;
@@ -162,6 +168,28 @@ fn check(context: &Context, report: &mut Report) {
             }],
         );
     }
+}
+
+/// Whether a stage this one is built on declares `name` with ARG or ENV: BuildKit starts a
+/// stage from the state its base stage ended in, build arguments included.
+fn declared_in_base(model: &Model, stage: usize, name: &str) -> bool {
+    let mut current = model.stages.get(stage).and_then(|s| s.base_stage);
+    let mut seen = 0;
+    while let Some(base) = current {
+        if model
+            .declarations
+            .iter()
+            .any(|d| d.scope == Scope::Stage(base) && d.name == name)
+        {
+            return true;
+        }
+        seen += 1;
+        if seen > model.stages.len() {
+            return false;
+        }
+        current = model.stages.get(base).and_then(|s| s.base_stage);
+    }
+    false
 }
 
 /// Whether the stage's chain of bases ends in an image from a registry (not `scratch`).
@@ -215,7 +243,8 @@ mod tests {
                  RUN echo $UNDEFINED\nCMD echo $NOPE\nENTRYPOINT exec $X\n\
                  COPY a $APP/${GLOBAL}/\nWORKDIR ${DIR:-/srv}\nENV P=$PATH:/x H=$HOME\n\
                  ONBUILD COPY a $LATER\nCOPY $HTTP_PROXY /x\nFROM base\nWORKDIR $APP\n\
-                 FROM scratch\nENV P=$PATH\n"
+                 FROM scratch\nENV P=$PATH\nFROM alpine AS args\nARG TARGETPLATFORM\n\
+                 FROM args\nRUN --mount=type=cache,id=c-$TARGETPLATFORM,target=/c true\n"
             ),
             ""
         );
