@@ -7,16 +7,17 @@ pub static RULE: Rule = Rule {
     name: "from-platform-flag",
     summary: "FROM has a --platform flag",
     docs: "\
-Reports every `--platform` flag of `FROM`, whatever its value. Off by default: turn it on \
-for projects that build for one platform and want the platform chosen on the command line \
-only.
+Reports a `--platform` flag of `FROM` whose value is not built from `BUILDPLATFORM` or \
+`TARGETPLATFORM`: a constant such as `linux/amd64`, or another variable. Off by default.
 
 **Why:** a platform written into the Dockerfile overrides the one the build asks for, so \
-`docker build --platform` no longer decides what the image runs on. The rule is off by default \
-because multi-platform builds rely on this flag: `FROM --platform=$BUILDPLATFORM` runs a \
-compiler natively while building for other targets, the pattern Docker recommends. The \
-BuildKit check `FromPlatformFlagConstDisallowed` (a constant platform) catches the real \
-mistakes without flagging that pattern.
+`docker build --platform` no longer decides what the stage runs on, and a multi-platform \
+build quietly produces images for one platform only. `--platform=$BUILDPLATFORM` (run a \
+cross-compiler natively) and `$TARGETPLATFORM` are the multi-platform patterns and are not \
+reported. The rule is off by default because the BuildKit check \
+`FromPlatformFlagConstDisallowed` already reports constant platforms, and because pinning is \
+sometimes deliberate (a tool image published for one architecture only); turn it on to be \
+told about every other platform as well.
 
 **Before**
 
@@ -45,7 +46,11 @@ fn check(context: &Context, report: &mut Report) {
             continue;
         };
         for flag in from.flags.iter().filter(|f| f.name == "platform") {
-            if flag.value.as_deref().is_none_or(str::is_empty) {
+            let value = flag.value.as_deref().unwrap_or_default();
+            if value.is_empty()
+                || value.contains("BUILDPLATFORM")
+                || value.contains("TARGETPLATFORM")
+            {
                 continue;
             }
             let after = context.text.get(flag.range.end..).unwrap_or_default();
@@ -80,15 +85,22 @@ mod tests {
     fn reports_the_flag() {
         expect![[r#"
             5..27 "--platform=linux/amd64": `--platform=linux/amd64` fixes the platform of this stage
-            46..71 "--platform=$BUILDPLATFORM": `--platform=$BUILDPLATFORM` fixes the platform of this stage"#]].assert_eq(&render(
+            46..68 "--platform=$MYPLATFORM": `--platform=$MYPLATFORM` fixes the platform of this stage"#]].assert_eq(&render(
             &RULE,
-            "FROM --platform=linux/amd64 node:22 AS a\nFROM --platform=$BUILDPLATFORM golang\n",
+            "FROM --platform=linux/amd64 node:22 AS a\nFROM --platform=$MYPLATFORM golang\n",
         ));
     }
 
     #[test]
     fn from_without_the_flag_is_fine() {
-        assert_eq!(render(&RULE, "FROM node:22\nRUN --network=none x\n"), "");
+        assert_eq!(
+            render(
+                &RULE,
+                "FROM node:22\nRUN --network=none x\nFROM --platform=$BUILDPLATFORM golang\n\
+                 FROM --platform=${TARGETPLATFORM} alpine\n",
+            ),
+            ""
+        );
     }
 
     #[test]

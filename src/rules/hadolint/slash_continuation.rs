@@ -44,18 +44,24 @@ fn check(context: &Context, report: &mut Report) {
     let instructions = &context.model.instructions;
     let mut in_chain = false;
     for (index, instruction) in instructions.iter().enumerate() {
-        let continues = instruction.keyword == "RUN" || (in_chain && !instruction.known);
+        // An unknown instruction may be a misspelt RUN (`RUM`) or the line after a broken one.
+        let continues = instruction.keyword == "RUN" || !instruction.known;
+        let after_broken_line = in_chain;
         in_chain = false;
         if !continues || instruction.has_heredoc() {
             continue;
         }
-        let Some(slash) = trailing_slash(context, instruction) else {
+        let Some((slash, end)) = trailing_slash(context, instruction) else {
             continue;
         };
         let Some(next) = instructions.get(index + 1) else {
             continue;
         };
         if next.known || !starts_indented_on_next_line(context, instruction, next) {
+            continue;
+        }
+        // An unknown instruction starts a chain only when it stands at the start of its line.
+        if !instruction.known && !after_broken_line && !at_line_start(context, instruction) {
             continue;
         }
         in_chain = true;
@@ -71,22 +77,46 @@ fn check(context: &Context, report: &mut Report) {
             .with_fix(
                 format!("Replace `/` with `{escape}`"),
                 vec![Edit {
-                    range: slash..slash + 1,
+                    range: slash..end,
                     new_text: escape,
                 }],
             );
     }
 }
 
-/// The offset of a `/` that ends the instruction's last line after a blank.
-fn trailing_slash(context: &Context, instruction: &Instruction) -> Option<usize> {
+/// The offset of a `/` that ends the instruction's last line after a blank, and the end of
+/// what the fix replaces: the `/`, or the `/` and a `# ...` remark after it, which would
+/// otherwise comment out the lines the continuation joins.
+fn trailing_slash(context: &Context, instruction: &Instruction) -> Option<(usize, usize)> {
     let text = context.slice(instruction.range.clone());
     let trimmed = text.trim_end_matches([' ', '\t', '\r']);
-    let before = trimmed.strip_suffix('/')?;
+    let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    let line = trimmed.get(line_start..)?;
+    let command = match line.rfind(" #") {
+        Some(hash) if !line.ends_with('/') => line.get(..hash)?.trim_end_matches([' ', '\t']),
+        _ => line,
+    };
+    let before = command.strip_suffix('/')?;
     if !before.ends_with([' ', '\t']) {
         return None;
     }
-    Some(instruction.range.start + before.len())
+    let start = instruction.range.start + line_start;
+    let end = if command.len() == line.len() {
+        command.len()
+    } else {
+        line.len()
+    };
+    Some((start + before.len(), start + end))
+}
+
+/// Whether nothing but blanks comes before the instruction on its line.
+fn at_line_start(context: &Context, instruction: &Instruction) -> bool {
+    let before = context
+        .text
+        .get(..instruction.range.start)
+        .unwrap_or_default();
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    line.is_empty()
 }
 
 /// Whether `next` starts, after blanks, on the line right after `instruction` ends.
@@ -135,6 +165,20 @@ mod tests {
                  RUN a/\n  b\nRUN a \\\n  b /\n",
             ),
             ""
+        );
+    }
+
+    #[test]
+    fn the_seed_example_with_a_remark_and_a_misspelt_run() {
+        let text = "FROM centos:7\nRUM yum -y install httpd / # Another perfect solution!\n    \
+                    yum clean all /\n    systemctl enable httpd.service \n";
+        expect![[r#"
+            39..40 "/": `/` does not continue the line, so the next line is read as an instruction; use `\`
+            87..88 "/": `/` does not continue the line, so the next line is read as an instruction; use `\`"#]].assert_eq(&render(&RULE, text));
+        assert_eq!(
+            fixed(&RULE, text),
+            "FROM centos:7\nRUM yum -y install httpd \\\n    yum clean all /\n    \
+             systemctl enable httpd.service \n"
         );
     }
 
