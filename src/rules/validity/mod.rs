@@ -4,6 +4,7 @@ use super::Rule;
 
 mod copy_destination_not_directory;
 mod duplicate_parser_directive;
+mod healthcheck_none_flags;
 mod ignored_parser_directive;
 mod invalid_escape_directive;
 mod invalid_expose_port;
@@ -36,6 +37,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_stopsignal::RULE,
     &invalid_expose_port::RULE,
     &invalid_healthcheck::RULE,
+    &healthcheck_none_flags::RULE,
     &invalid_image_reference::RULE,
     &copy_destination_not_directory::RULE,
     &unsupported_variable_modifier::RULE,

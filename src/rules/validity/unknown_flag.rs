@@ -18,7 +18,7 @@ any `--word` at the start of the arguments of an instruction that takes no flags
 **Why:** BuildKit reads every word that starts with `--` right after the keyword as a flag and \
 stops with `unknown flag`. This also catches `CMD --help`: write the command in exec form or \
 put the program name first. The flags of `HEALTHCHECK NONE` are not read at all, so they are \
-left to `invalid-healthcheck`.
+reported by `healthcheck-none-flags` instead.
 
 **Before**
 
