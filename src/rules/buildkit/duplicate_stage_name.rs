@@ -1,7 +1,10 @@
 //! Two stages with the same name.
 
+use std::collections::HashMap;
+
 use super::super::{Category, Context, Report, Rule};
 use crate::analysis::Severity;
+use crate::model::Stage;
 
 pub static RULE: Rule = Rule {
     name: "duplicate-stage-name",
@@ -40,12 +43,13 @@ RUN npm run build
 };
 
 fn check(context: &Context, report: &mut Report) {
-    let stages = &context.model.stages;
-    for (index, stage) in stages.iter().enumerate() {
+    let mut first_by_name: HashMap<String, &Stage> = HashMap::new();
+    for stage in &context.model.stages {
         let (Some(name), Some(range)) = (&stage.name, &stage.name_range) else {
             continue;
         };
-        let Some(first) = stages[..index].iter().find(|s| s.is_named(name)) else {
+        let Some(first) = first_by_name.get(&name.to_ascii_lowercase()) else {
+            first_by_name.insert(name.to_ascii_lowercase(), stage);
             continue;
         };
         let line = first

@@ -47,22 +47,29 @@ fn check(context: &Context, report: &mut Report) {
         let Some(instructions) = model.instructions.get(stage.instructions.clone()) else {
             continue;
         };
+        // The last CMD, ENTRYPOINT and HEALTHCHECK of the stage: the ones that take effect.
+        let last = |keyword: &str| instructions.iter().rposition(|i| i.keyword == keyword);
+        let lasts = [
+            ("CMD", last("CMD")),
+            ("ENTRYPOINT", last("ENTRYPOINT")),
+            ("HEALTHCHECK", last("HEALTHCHECK")),
+        ];
         for (position, instruction) in instructions.iter().enumerate() {
             let keyword = instruction.keyword.as_str();
-            if !matches!(keyword, "CMD" | "ENTRYPOINT" | "HEALTHCHECK") {
+            let Some(&(_, Some(last_position))) = lasts.iter().find(|(k, _)| *k == keyword) else {
+                continue;
+            };
+            if last_position == position {
                 continue;
             }
-            let Some(later) = instructions[position + 1..]
-                .iter()
-                .find(|i| i.keyword == keyword)
-            else {
+            let Some(later) = instructions.get(last_position) else {
                 continue;
             };
             let line = context.line_of(later.range.start);
             report
                 .add(
                     instruction.keyword_range.clone(),
-                    format!("this `{keyword}` has no effect: the `{keyword}` on line {line} replaces it"),
+                    format!("this `{keyword}` has no effect: the last `{keyword}` of the stage, on line {line}, replaces it"),
                 )
                 .with_fix(
                     format!("Remove this `{keyword}`"),
@@ -85,10 +92,10 @@ mod tests {
     #[test]
     fn reports_the_instructions_that_are_replaced() {
         expect![[r#"
-            7..10 "CMD": this `CMD` has no effect: the `CMD` on line 4 replaces it
-            13..23 "ENTRYPOINT": this `ENTRYPOINT` has no effect: the `ENTRYPOINT` on line 8 replaces it
-            26..29 "CMD": this `CMD` has no effect: the `CMD` on line 6 replaces it
-            32..43 "HEALTHCHECK": this `HEALTHCHECK` has no effect: the `HEALTHCHECK` on line 7 replaces it"#]].assert_eq(&render(
+            7..10 "CMD": this `CMD` has no effect: the last `CMD` of the stage, on line 6, replaces it
+            13..23 "ENTRYPOINT": this `ENTRYPOINT` has no effect: the last `ENTRYPOINT` of the stage, on line 8, replaces it
+            26..29 "CMD": this `CMD` has no effect: the last `CMD` of the stage, on line 6, replaces it
+            32..43 "HEALTHCHECK": this `HEALTHCHECK` has no effect: the last `HEALTHCHECK` of the stage, on line 7, replaces it"#]].assert_eq(&render(
             &RULE,
             "FROM a\nCMD a\nENTRYPOINT b\nCMD c\nHEALTHCHECK NONE\nCMD d\nHEALTHCHECK CMD x\nENTRYPOINT e\n",
         ));

@@ -1,5 +1,7 @@
 //! A variable BuildKit expands that nothing defines.
 
+use std::collections::HashSet;
+
 use super::super::{Category, Context, Edit, Report, Rule};
 use super::util;
 use crate::analysis::Severity;
@@ -99,6 +101,14 @@ WORKDIR $APP_HOME
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
     let mut reported: Vec<(usize, &str)> = Vec::new();
+    let declared: HashSet<(usize, &str)> = model
+        .declarations
+        .iter()
+        .filter_map(|d| match d.scope {
+            Scope::Stage(s) => Some((s, d.name.as_str())),
+            Scope::Global => None,
+        })
+        .collect();
     for variable in &model.uses {
         let Scope::Stage(stage) = variable.scope else {
             continue;
@@ -123,7 +133,7 @@ fn check(context: &Context, report: &mut Report) {
             || knowledge::PROXY_ARGS.iter().any(|a| a.name == name)
             || name == "PATH"
             || (IMAGE_ENV.contains(&name) && built_on_image(model, stage))
-            || declared_in_base(model, stage, name)
+            || declared_in_base(model, &declared, stage, name)
             || reported.contains(&(variable.instruction, name))
         {
             continue;
@@ -172,15 +182,16 @@ fn check(context: &Context, report: &mut Report) {
 
 /// Whether a stage this one is built on declares `name` with ARG or ENV: BuildKit starts a
 /// stage from the state its base stage ended in, build arguments included.
-fn declared_in_base(model: &Model, stage: usize, name: &str) -> bool {
+fn declared_in_base(
+    model: &Model,
+    declared: &HashSet<(usize, &str)>,
+    stage: usize,
+    name: &str,
+) -> bool {
     let mut current = model.stages.get(stage).and_then(|s| s.base_stage);
     let mut seen = 0;
     while let Some(base) = current {
-        if model
-            .declarations
-            .iter()
-            .any(|d| d.scope == Scope::Stage(base) && d.name == name)
-        {
+        if declared.contains(&(base, name)) {
             return true;
         }
         seen += 1;
