@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Edit, Report, Rule};
 use super::util;
 use crate::analysis::Severity;
-use crate::model::Scope;
+use crate::model::{Declaration, Scope};
 
 pub static RULE: Rule = Rule {
     name: "invalid-default-arg-in-from",
@@ -33,7 +33,8 @@ ARG TAG=1.36
 FROM busybox:${TAG}
 ```
 
-**Fix:** none; give the `ARG` a default, or write a fallback such as `${TAG:-1.36}`.",
+**Fix:** when one `ARG` without a default is to blame, adds `=` and a placeholder for its \
+default value. A fallback in the reference, such as `${TAG:-1.36}`, works too.",
     severity: Severity::Warning,
     category: Category::Correctness,
     hadolint: &[],
@@ -107,7 +108,32 @@ fn check(context: &Context, report: &mut Report) {
                 image.text
             )
         };
-        report.add(image.range.clone(), message);
+        let finding = report.add(image.range.clone(), message);
+        // One global ARG without a default in the name: offer to give it one.
+        let mut missing: Vec<&Declaration> = model
+            .uses
+            .iter()
+            .filter(|u| u.range.start >= image.range.start && u.range.end <= image.range.end)
+            .filter_map(|u| {
+                model.declarations.iter().rev().find(|d| {
+                    d.scope == Scope::Global
+                        && d.name == u.name
+                        && d.value.is_none()
+                        && !values.contains_key(d.name.as_str())
+                })
+            })
+            .collect();
+        missing.dedup_by(|a, b| a.name == b.name);
+        if let [declaration] = missing.as_slice() {
+            let at = declaration.name_range.end;
+            finding.with_snippet_fix(
+                format!("Give `ARG {}` a default value", declaration.name),
+                vec![Edit {
+                    range: at..at,
+                    new_text: "=${1:value}".to_owned(),
+                }],
+            );
+        }
     }
 }
 
@@ -225,7 +251,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::rules::testing::render;
+    use crate::rules::testing::{fixed, render};
 
     #[test]
     fn reports_invalid_names() {
@@ -247,6 +273,14 @@ mod tests {
                  FROM --platform=$BUILDPLATFORM golang:1.22-$TARGETOS\nFROM scratch\n"
             ),
             ""
+        );
+    }
+
+    #[test]
+    fn fix_adds_a_default_placeholder() {
+        assert_eq!(
+            fixed(&RULE, "ARG TAG\nFROM busybox:${TAG}\n"),
+            "ARG TAG=${1:value}\nFROM busybox:${TAG}\n"
         );
     }
 

@@ -51,3 +51,42 @@ pub static RULES: &[&Rule] = &[
     &expose_invalid_format::RULE,
     &invalid_definition_description::RULE,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+    use crate::rules::testing::findings_with;
+    use crate::rules::{apply_edits, RuleConfig};
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let inputs = [
+            "",
+            "FROM",
+            "FROM a AS",
+            "\u{feff}FROM é AS É\nCMD ñ \"\nEXPOSE 80:\"\n",
+            "FROM a\nENV ${\nLABEL \"k\nWORKDIR $\nCOPY [\"a\"\n",
+            "FROM --platform= a\nFROM --platform=/ b\nARG X=${\nFROM $X\n",
+            "FROM a\nRUN a \\",
+            "FROM a\nRUN a \\\n\n",
+            "# escape=`\r\nFROM a\r\nCMD x `\r\n\r\n  y\r\nMAINTAINER\r\n",
+            "FROM a\nEXPOSE 1:2:3:4/ \"[::1]:\" ${A:-1:2}/TCP\nHEALTHCHECK\nCMD\nENTRYPOINT\n",
+            "ONBUILD ONBUILD CMD x\nFROM a AS scratch\nONBUILD COPY --from=A a b\n",
+        ];
+        for text in inputs {
+            for rule in RULES {
+                let found = findings_with(rule, text, &RuleConfig::default(), Some("[\n!\n**\n"));
+                for finding in found {
+                    assert!(
+                        text.get(finding.range.clone()).is_some(),
+                        "{}: {text:?}",
+                        rule.name
+                    );
+                    for fix in &finding.fixes {
+                        let _ = apply_edits(text, &fix.edits);
+                    }
+                }
+            }
+        }
+    }
+}
