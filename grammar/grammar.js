@@ -172,12 +172,16 @@ module.exports = grammar({
             $._expandable,
             $.double_quoted_string,
             $.single_quoted_string,
+            $.port_text,
           ),
         ),
         optional(seq($._concat, '/', optional(seq($._concat, field('protocol', $.protocol))))),
       ),
     port_number: (_) => /[0-9]+/,
     port_range: (_) => /[0-9]+-[0-9]+/,
+    // Anything else BuildKit's parser keeps (`8080:80`, `127.0.0.1:80:80`); the EXPOSE
+    // instruction and the rules judge it.
+    port_text: (_) => /[^\s\/"'$\\`]+/,
     protocol: (_) => /[a-zA-Z]+/,
 
     // ENV key=value ... | ENV key value with spaces (legacy)
