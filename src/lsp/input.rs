@@ -96,6 +96,10 @@ pub fn checked(body: &[u8]) -> Option<String> {
             text
         }
     };
+    // The common case costs one parse here (and one in tower-lsp-server).
+    if is_message(&text) {
+        return Some(text);
+    }
     let text = if serde_json::from_str::<Value>(&text).is_ok() {
         text
     } else {
@@ -108,13 +112,11 @@ pub fn checked(body: &[u8]) -> Option<String> {
             return None;
         }
         log("replaced lone UTF-16 surrogate escapes in a message with U+FFFD");
+        if is_message(&repaired) {
+            return Some(repaired);
+        }
         repaired
     };
-    if serde_json::from_str::<Request>(&text).is_ok()
-        || serde_json::from_str::<Response>(&text).is_ok()
-    {
-        return Some(text);
-    }
     let id = serde_json::from_str::<Value>(&text)
         .ok()
         .and_then(|value| value.get("id").cloned())
@@ -138,6 +140,11 @@ pub fn checked(body: &[u8]) -> Option<String> {
             None
         }
     }
+}
+
+/// Whether tower-lsp-server can decode `text` as a request, notification or response.
+fn is_message(text: &str) -> bool {
+    serde_json::from_str::<Request>(text).is_ok() || serde_json::from_str::<Response>(text).is_ok()
 }
 
 /// Replaces `\uXXXX` escapes of unpaired UTF-16 surrogates by `\ufffd`.

@@ -30,10 +30,14 @@ pub fn run_stdio() -> u8 {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = shutdown_requested.clone();
     runtime.block_on(async move {
-        let (service, socket) = LspService::build(move |client| Server::new(client, flag))
-            .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
-            .custom_method(input::INVALID_REQUEST_METHOD, Server::invalid_request)
-            .finish();
+        let (service, socket) = LspService::build(move |client| {
+            let (server, diagnostics) = Server::new(client, flag);
+            tokio::spawn(diagnostics);
+            server
+        })
+        .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
+        .custom_method(input::INVALID_REQUEST_METHOD, Server::invalid_request)
+        .finish();
         let (checked_input, checked_output) = tokio::io::simplex(1 << 16);
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
         tokio::spawn(input::forward_messages(stdin, checked_output));

@@ -3,15 +3,23 @@
 //! tower-lsp-server polls up to four handlers concurrently, but it creates and first polls them
 //! in arrival order. Every handler therefore does its work on the shared state synchronously,
 //! under the lock and before its first `.await`: edits apply in the order the client sent them,
-//! and a request sees every change sent before it. Only sending to the client awaits.
+//! and a request sees every change sent before it.
+//!
+//! A change only edits the rope and reparses the tree incrementally. Diagnostics run off that
+//! path, in one background task: it takes the latest version of each changed document, so a
+//! burst of keystrokes costs one analysis, not one per keystroke, and a slow rule delays only
+//! the diagnostics, never the edits, hover or completion. Hover and completion build the
+//! analysis of the current text on demand and cache it until the next change.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use ropey::Rope;
 use serde_json::Value;
+use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, LanguageServer};
@@ -78,21 +86,14 @@ impl ClientConfig {
     }
 }
 
-/// An open document, the version the client gave it, and the analysis of that version.
+/// An open document, the version the client gave it, and the analysis of its current text
+/// once something asked for it.
 struct Entry {
     document: Document,
     version: i32,
-    analysis: Analysis,
-}
-
-impl Entry {
-    fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            rope: self.document.rope().clone(),
-            analysis: self.analysis.clone(),
-            version: self.version,
-        }
-    }
+    analysis: Option<Analysis>,
+    /// The version whose diagnostics were last published.
+    published: Option<i32>,
 }
 
 /// What a handler needs from a document once the lock is released: cheap clones of the rope
@@ -111,27 +112,16 @@ struct ResolveCache {
     documentation: Vec<Option<String>>,
 }
 
-pub struct Server {
-    client: Client,
+/// What the handlers share with the diagnostics task.
+struct State {
     config: RwLock<ClientConfig>,
     documents: Mutex<HashMap<Uri, Entry>>,
-    resolve: Mutex<ResolveCache>,
-    shutdown_requested: Arc<AtomicBool>,
+    /// Held while checking that diagnostics are current and sending them, so a publish for a
+    /// document cannot overtake the empty publish of its `didClose`.
+    publishing: tokio::sync::Mutex<()>,
 }
 
-impl Server {
-    /// `shutdown_requested` is set when the client sends `shutdown`, so the process can pick its
-    /// exit code after `exit`.
-    pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Server {
-        Server {
-            client,
-            config: RwLock::new(ClientConfig::default()),
-            documents: Mutex::new(HashMap::new()),
-            resolve: Mutex::new(ResolveCache::default()),
-            shutdown_requested,
-        }
-    }
-
+impl State {
     fn config(&self) -> ClientConfig {
         *self.config.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -144,8 +134,144 @@ impl Server {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The current text of a document with its analysis. The analysis is built outside the
+    /// lock, from a clone of the document (a rope and a tree: both cheap to clone), and cached
+    /// if no change came in meanwhile.
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let snapshot = self.documents().get(uri).map(Entry::snapshot);
+        let (document, version) = {
+            let documents = self.documents();
+            let entry = documents.get(uri)?;
+            if let Some(analysis) = &entry.analysis {
+                return Some(Snapshot {
+                    rope: entry.document.rope().clone(),
+                    analysis: analysis.clone(),
+                    version: entry.version,
+                });
+            }
+            (entry.document.clone(), entry.version)
+        };
+        let analysis = guarded("analysis", || Analysis::new(&document))?;
+        if let Some(entry) = self.documents().get_mut(uri) {
+            if entry.version == version && entry.analysis.is_none() {
+                entry.analysis = Some(analysis.clone());
+            }
+        }
+        Some(Snapshot {
+            rope: document.rope().clone(),
+            analysis,
+            version,
+        })
+    }
+
+    /// The diagnostics of a snapshot, computed on a blocking thread: rules may be slow.
+    async fn diagnostics(&self, snapshot: &Snapshot) -> Vec<lsp::Diagnostic> {
+        let encoding = self.config().encoding;
+        let analysis = snapshot.analysis.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            guarded("diagnostics", || analysis.diagnostics()).unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default();
+        computed
+            .iter()
+            .map(|diagnostic| convert::diagnostic(&snapshot.rope, diagnostic, encoding))
+            .collect()
+    }
+
+    /// Publishes the diagnostics of the latest version of `uri`, unless they are published
+    /// already or the document changed or closed while they were computed (its newer version is
+    /// queued then).
+    async fn publish(&self, client: &Client, uri: Uri) {
+        let current = |state: &State| {
+            state
+                .documents()
+                .get(&uri)
+                .map(|e| (e.version, e.published))
+        };
+        match current(self) {
+            Some((version, published)) if published != Some(version) => {}
+            _ => return,
+        }
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return;
+        };
+        let diagnostics = self.diagnostics(&snapshot).await;
+        let _publishing = self.publishing.lock().await;
+        {
+            let mut documents = self.documents();
+            match documents.get_mut(&uri) {
+                Some(entry) if entry.version == snapshot.version => {
+                    entry.published = Some(snapshot.version);
+                }
+                _ => return,
+            }
+        }
+        client
+            .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
+            .await;
+    }
+}
+
+/// Publishes diagnostics for the documents named on `changed`, newest version only.
+async fn publish_diagnostics(
+    state: Arc<State>,
+    client: Client,
+    mut changed: mpsc::UnboundedReceiver<Uri>,
+) {
+    let mut batch = Vec::new();
+    while changed.recv_many(&mut batch, usize::MAX).await > 0 {
+        let mut seen = std::collections::HashSet::new();
+        for uri in batch.drain(..) {
+            if seen.insert(uri.clone()) {
+                state.publish(&client, uri).await;
+            }
+        }
+    }
+}
+
+pub struct Server {
+    client: Client,
+    state: Arc<State>,
+    /// Documents whose diagnostics are due, for the diagnostics task.
+    changed: mpsc::UnboundedSender<Uri>,
+    resolve: Mutex<ResolveCache>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+impl Server {
+    /// `shutdown_requested` is set when the client sends `shutdown`, so the process can pick its
+    /// exit code after `exit`. Returns the server and the diagnostics task, to be spawned.
+    pub fn new(
+        client: Client,
+        shutdown_requested: Arc<AtomicBool>,
+    ) -> (Server, impl Future<Output = ()> + Send + 'static) {
+        let state = Arc::new(State {
+            config: RwLock::new(ClientConfig::default()),
+            documents: Mutex::new(HashMap::new()),
+            publishing: tokio::sync::Mutex::new(()),
+        });
+        let (changed, receiver) = mpsc::unbounded_channel();
+        let task = publish_diagnostics(state.clone(), client.clone(), receiver);
+        let server = Server {
+            client,
+            state,
+            changed,
+            resolve: Mutex::new(ResolveCache::default()),
+            shutdown_requested,
+        };
+        (server, task)
+    }
+
+    fn config(&self) -> ClientConfig {
+        self.state.config()
+    }
+
+    fn documents(&self) -> MutexGuard<'_, HashMap<Uri, Entry>> {
+        self.state.documents()
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let snapshot = self.state.snapshot(uri);
         if snapshot.is_none() {
             log(&format!(
                 "request for {} which is not open; answering with nothing",
@@ -155,29 +281,27 @@ impl Server {
         snapshot
     }
 
-    /// Opens or replaces a document; returns the snapshot to publish diagnostics for.
-    fn open(&self, params: lsp::DidOpenTextDocumentParams) -> Option<(Uri, Snapshot)> {
+    /// Opens or replaces a document.
+    fn open(&self, params: lsp::DidOpenTextDocumentParams) {
         let lsp::TextDocumentItem {
             uri, text, version, ..
         } = params.text_document;
-        let (document, analysis) = guarded("didOpen", || {
-            let document = Document::new(&text);
-            let analysis = Analysis::new(&document);
-            (document, analysis)
-        })?;
+        let Some(document) = guarded("didOpen", || Document::new(&text)) else {
+            return;
+        };
         let entry = Entry {
             document,
             version,
-            analysis,
+            analysis: None,
+            published: None,
         };
-        let snapshot = entry.snapshot();
         self.documents().insert(uri.clone(), entry);
-        Some((uri, snapshot))
+        let _ = self.changed.send(uri);
     }
 
-    /// Applies a batch of changes in order; returns the snapshot to publish diagnostics for,
-    /// and messages about clamped ranges for the client's log.
-    fn change(&self, params: lsp::DidChangeTextDocumentParams) -> (Option<Snapshot>, Vec<String>) {
+    /// Applies a batch of changes in order; returns messages about clamped ranges for the
+    /// client's log.
+    fn change(&self, params: lsp::DidChangeTextDocumentParams) -> Vec<String> {
         let encoding = self.config().encoding;
         let uri = params.text_document.uri;
         let mut notes = Vec::new();
@@ -187,7 +311,7 @@ impl Server {
                 "didChange for {} which is not open; ignored",
                 uri.as_str()
             ));
-            return (None, notes);
+            return notes;
         };
         let applied = guarded("didChange", || {
             for change in &params.content_changes {
@@ -210,36 +334,19 @@ impl Server {
                 }
             }
             entry.document.reparse();
-            Analysis::new(&entry.document)
         });
         entry.version = params.text_document.version;
-        let Some(analysis) = applied else {
+        entry.analysis = None;
+        if applied.is_none() {
             // The text may be half edited; the client's next full sync or reopen repairs it.
             notes.push(format!(
                 "didChange for {} failed; its text may be out of sync",
                 uri.as_str()
             ));
-            return (None, notes);
-        };
-        entry.analysis = analysis;
-        (Some(entry.snapshot()), notes)
-    }
-
-    fn diagnostics(&self, snapshot: &Snapshot) -> Vec<lsp::Diagnostic> {
-        let encoding = self.config().encoding;
-        let diagnostics = guarded("diagnostics", || snapshot.analysis.diagnostics());
-        diagnostics
-            .unwrap_or_default()
-            .iter()
-            .map(|diagnostic| convert::diagnostic(&snapshot.rope, diagnostic, encoding))
-            .collect()
-    }
-
-    async fn publish(&self, uri: Uri, snapshot: Snapshot) {
-        let diagnostics = self.diagnostics(&snapshot);
-        self.client
-            .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
-            .await;
+        }
+        drop(documents);
+        let _ = self.changed.send(uri);
+        notes
     }
 
     /// Logs to stderr and to the client's log.
@@ -363,7 +470,7 @@ impl Server {
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let config = ClientConfig::from_capabilities(&params.capabilities);
-        *self.config.write().unwrap_or_else(PoisonError::into_inner) = config;
+        *self.state.config.write().unwrap_or_else(PoisonError::into_inner) = config;
         log(&format!(
             "initialize: position encoding {:?}",
             config.encoding
@@ -409,18 +516,12 @@ impl LanguageServer for Server {
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
-        if let Some((uri, snapshot)) = self.open(params) {
-            self.publish(uri, snapshot).await;
-        }
+        self.open(params);
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri.clone();
-        let (snapshot, notes) = self.change(params);
+        let notes = self.change(params);
         self.log_to_client(notes).await;
-        if let Some(snapshot) = snapshot {
-            self.publish(uri, snapshot).await;
-        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -432,6 +533,7 @@ impl LanguageServer for Server {
             ));
             return;
         }
+        let _publishing = self.state.publishing.lock().await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
@@ -440,7 +542,7 @@ impl LanguageServer for Server {
         params: lsp::DocumentDiagnosticParams,
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
         let items = match self.snapshot(&params.text_document.uri) {
-            Some(snapshot) => self.diagnostics(&snapshot),
+            Some(snapshot) => self.state.diagnostics(&snapshot).await,
             None => Vec::new(),
         };
         Ok(lsp::DocumentDiagnosticReportResult::Report(
@@ -505,4 +607,45 @@ fn show_range(range: lsp::Range) -> String {
 /// Logs to stderr; stdout carries the protocol.
 pub(crate) fn log(message: &str) {
     eprintln!("dockls: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_core_call_becomes_none() {
+        assert_eq!(guarded("test", || 1), Some(1));
+        let panicked: Option<()> = guarded("test", || panic!("core bug"));
+        assert_eq!(panicked, None);
+    }
+
+    #[test]
+    fn client_capabilities_choose_the_config() {
+        let capabilities: lsp::ClientCapabilities = serde_json::from_value(serde_json::json!({
+            "general": { "positionEncodings": ["utf-16", "utf-8"] },
+            "textDocument": {
+                "completion": { "completionItem": {
+                    "snippetSupport": true,
+                    "documentationFormat": ["plaintext", "markdown"],
+                    "resolveSupport": { "properties": ["documentation"] },
+                }},
+                "hover": { "contentFormat": ["plaintext", "markdown"] },
+            },
+        }))
+        .unwrap();
+        let config = ClientConfig::from_capabilities(&capabilities);
+        assert_eq!(config.encoding, PositionEncoding::Utf8);
+        assert!(config.completion.snippets);
+        assert!(config.completion_shape.markdown);
+        assert!(config.completion_shape.defer_documentation);
+        assert!(!config.hover.markdown, "the client prefers plain text");
+
+        let config = ClientConfig::from_capabilities(&lsp::ClientCapabilities::default());
+        assert_eq!(config.encoding, PositionEncoding::Utf16);
+        assert!(!config.completion.snippets);
+        assert!(!config.completion_shape.markdown);
+        assert!(!config.completion_shape.defer_documentation);
+        assert!(!config.hover.markdown);
+    }
 }
