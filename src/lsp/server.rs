@@ -470,7 +470,11 @@ impl Server {
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let config = ClientConfig::from_capabilities(&params.capabilities);
-        *self.state.config.write().unwrap_or_else(PoisonError::into_inner) = config;
+        *self
+            .state
+            .config
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = config;
         log(&format!(
             "initialize: position encoding {:?}",
             config.encoding
