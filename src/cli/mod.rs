@@ -108,7 +108,14 @@ where
             Some(extra) => Err(format!("unexpected argument {extra:?} after --stdio")),
         },
         Some("parse") => parse_command_args(args),
-        Some("check") => check::parse_args(args).map(Command::Check),
+        Some("check") => {
+            let rest: Vec<OsString> = args.collect();
+            let mut options = rest.iter().take_while(|arg| *arg != "--");
+            if options.any(|arg| arg == "-h" || arg == "--help") {
+                return Ok(Command::Help);
+            }
+            check::parse_args(rest.into_iter()).map(Command::Check)
+        }
         Some("docs") => {
             let rest: Vec<OsString> = args.collect();
             match rest.as_slice() {
@@ -257,6 +264,18 @@ mod tests {
             parse_args(args(&["parse", "a", "--errors", "--", "--errors"])),
             Ok(Command::Parse(expected))
         );
+    }
+
+    #[test]
+    fn check_help_is_the_help() {
+        assert_eq!(
+            parse_args(args(&["check", "a", "--help"])),
+            Ok(Command::Help)
+        );
+        assert!(matches!(
+            parse_args(args(&["check", "--", "--help"])),
+            Ok(Command::Check(_))
+        ));
     }
 
     #[test]
