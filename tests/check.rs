@@ -537,3 +537,27 @@ fn rule_docs_are_up_to_date() {
         assert!(old == new, "{name} differs; {hint}");
     }
 }
+
+#[test]
+fn the_dockerignore_beside_the_dockerfile_is_its_build_context() {
+    let copy = "FROM alpine:3.20\nCOPY production.env /app/\n";
+    let dir = fixture(
+        "dockerignore",
+        &[
+            ("a/Dockerfile", copy),
+            ("a/.dockerignore", "*.env\n"),
+            // BuildKit prefers `<Dockerfile>.dockerignore` to `.dockerignore`.
+            ("b/app.Dockerfile", copy),
+            ("b/app.Dockerfile.dockerignore", "nothing\n"),
+            ("b/.dockerignore", "*.env\n"),
+            ("c/Dockerfile", copy),
+        ],
+    );
+    let output = dockls(&dir, &["check", "--format", "json"]);
+    let items = json(&output);
+    let paths: Vec<&str> = of_code(&items, "copy-ignored-file")
+        .iter()
+        .map(|item| item["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["a/Dockerfile"], "{items:#}");
+}
