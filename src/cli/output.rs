@@ -83,6 +83,9 @@ fn sorted(reports: &[FileReport]) -> Vec<&FileReport> {
     sorted
 }
 
+/// Lines longer than this many characters are shown in part, around the range.
+const MAX_LINE_WIDTH: usize = 160;
+
 /// `path:line:col: severity[code]: message`, then the line and carets under the range.
 pub fn human(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for report in sorted(reports) {
@@ -111,26 +114,37 @@ fn write_human(
         diagnostic.code,
         diagnostic.message
     )?;
-    let line = line_text(text, start.offset);
+    let line: Vec<char> = line_text(text, start.offset).chars().collect();
     let number = start.line.to_string();
     let gutter = " ".repeat(number.len());
-    // The carets end at the range's end on the same line, else at the end of the line; an
-    // empty range gets one caret.
-    let last_column = if end.line == start.line {
-        end.column
+    // Columns as 0-based character indexes into the line. The carets end at the range's end on
+    // the same line, else at the end of the line; an empty range gets one caret.
+    let first = (start.column - 1).min(line.len());
+    let last = if end.line == start.line {
+        (end.column - 1).min(line.len())
     } else {
-        line.chars().count() + 1
+        line.len()
     };
-    let width = last_column.saturating_sub(start.column).max(1);
+    // A long line is shown as a window around the start of the range.
+    let window = if line.len() > MAX_LINE_WIDTH {
+        let from = first.saturating_sub(MAX_LINE_WIDTH / 4);
+        from..(from + MAX_LINE_WIDTH).min(line.len())
+    } else {
+        0..line.len()
+    };
+    let (before, after) = (window.start > 0, window.end < line.len());
+    let shown: String = line[window.clone()].iter().collect();
+    let width = last.min(window.end).saturating_sub(first).max(1);
     // Tabs before the range are kept so the carets line up under them.
-    let indent: String = line
-        .chars()
-        .take(start.column - 1)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+    let indent: String = line[window.start..first]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
         .collect();
+    let (ellipsis, pad) = if before { ("…", " ") } else { ("", "") };
+    let tail = if after { "…" } else { "" };
     writeln!(out, "{gutter} |")?;
-    writeln!(out, "{number} | {line}")?;
-    writeln!(out, "{gutter} | {indent}{}", "^".repeat(width))?;
+    writeln!(out, "{number} | {ellipsis}{shown}{tail}")?;
+    writeln!(out, "{gutter} | {pad}{indent}{}", "^".repeat(width))?;
     if let Some(fix) = diagnostic.fixes.first() {
         let how = if fix.safe && !fix.is_snippet {
             " (`dockls check --fix` applies it)"
@@ -530,6 +544,20 @@ mod tests {
 
         "#]]
         .assert_eq(&human_text("FROM", 4..4));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_range() {
+        let text = format!("RUN {}x{}\n", "a".repeat(300), "b".repeat(300));
+        let shown = human_text(&text, 304..305);
+        let lines: Vec<&str> = shown.lines().collect();
+        let source = lines[2].strip_prefix("1 | ").unwrap();
+        assert!(source.starts_with('…') && source.ends_with('…'), "{source}");
+        assert_eq!(source.chars().count(), MAX_LINE_WIDTH + 2);
+        let carets = lines[3].strip_prefix("  | ").unwrap();
+        let at = carets.chars().position(|c| c == '^').unwrap();
+        assert_eq!(source.chars().nth(at), Some('x'), "{carets}");
+        assert_eq!(carets.matches('^').count(), 1);
     }
 
     #[test]
