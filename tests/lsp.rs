@@ -227,6 +227,37 @@ fn diagnostic_ranges_follow_the_encoding() {
     }
 }
 
+/// A burst of changes ends with the diagnostics of its last version; bursts may be coalesced,
+/// but published versions never go back.
+#[test]
+fn a_burst_of_changes_publishes_the_last_version() {
+    let (mut client, _) = Client::initialized(capabilities(&[], true));
+    let mut text = String::from("FROM alpine:3.20\n");
+    client.open(URI, 1, &text);
+    for version in 2..=40 {
+        let end = text.len();
+        let change = json!({ "range": range(&text, end, end, Encoding::Utf16), "text": "R" });
+        text.push('R');
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [change] }),
+        );
+    }
+    let last = client.diagnostics(URI, 40);
+    let codes: Vec<&Value> = last.iter().map(|d| &d["code"]).collect();
+    assert!(codes.contains(&&json!("unknown-instruction")), "{last:?}");
+    let earlier: Vec<i64> = client
+        .unclaimed("textDocument/publishDiagnostics")
+        .iter()
+        .map(|params| params["version"].as_i64().unwrap())
+        .collect();
+    assert!(
+        earlier.windows(2).all(|pair| pair[0] < pair[1]),
+        "{earlier:?}"
+    );
+    assert!(earlier.iter().all(|&version| version < 40), "{earlier:?}");
+}
+
 /// Generates a Dockerfile of `lines` lines of FROM, ARG, ENV and RUN instructions.
 fn big_dockerfile(lines: usize) -> String {
     let mut text = String::new();

@@ -163,6 +163,20 @@ impl Client {
         }
     }
 
+    /// The notifications `method` received but not waited for yet, oldest first.
+    pub fn unclaimed(&mut self, method: &str) -> Vec<Value> {
+        while let Ok(message) = self.incoming.try_recv() {
+            self.backlog.push_back(message);
+        }
+        let backlog = std::mem::take(&mut self.backlog);
+        let (matching, rest) = backlog.into_iter().partition(|m| m["method"] == method);
+        self.backlog = rest;
+        matching
+            .into_iter()
+            .map(|m: Value| m["params"].clone())
+            .collect()
+    }
+
     /// Drops every message received so far.
     pub fn clear_backlog(&mut self) {
         self.backlog.clear();
