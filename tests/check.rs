@@ -561,3 +561,55 @@ fn the_dockerignore_beside_the_dockerfile_is_its_build_context() {
         .collect();
     assert_eq!(paths, ["a/Dockerfile"], "{items:#}");
 }
+
+#[test]
+fn standard_input_is_checked_as_the_file_it_stands_for() {
+    let dir = fixture(
+        "stdin",
+        &[(
+            "sub/.dockls.toml",
+            "[rules]\nunknown-instruction = \"hint\"\n",
+        )],
+    );
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dockls"))
+            .args(args)
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(TYPO.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = run(&["check", "--format", "json", "-"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let items = json(&output);
+    let typo = of_code(&items, "unknown-instruction");
+    assert_eq!(typo[0]["path"], "-");
+    assert_eq!(typo[0]["severity"], "error");
+
+    let output = run(&[
+        "check",
+        "--format",
+        "json",
+        "--stdin-filename",
+        "sub/Dockerfile",
+        "-",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let items = json(&output);
+    let typo = of_code(&items, "unknown-instruction");
+    assert_eq!(typo[0]["path"], "sub/Dockerfile");
+    assert_eq!(typo[0]["severity"], "hint");
+
+    let output = run(&["check", "--fix", "-"]);
+    assert_eq!(output.status.code(), Some(2));
+}

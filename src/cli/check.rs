@@ -50,6 +50,9 @@ pub struct CheckConfig {
     pub fail_level: Severity,
     /// Print this rule's documentation instead of checking.
     pub explain: Option<String>,
+    /// The path standard input (`-`) stands for: shown in the output, and where its
+    /// `.dockls.toml` and `.dockerignore` are looked up.
+    pub stdin_filename: Option<PathBuf>,
 }
 
 impl Default for CheckConfig {
@@ -60,6 +63,7 @@ impl Default for CheckConfig {
             fix: false,
             fail_level: Severity::Error,
             explain: None,
+            stdin_filename: None,
         }
     }
 }
@@ -122,6 +126,7 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<CheckConfig, S
                 }
             }
             "--explain" => config.explain = Some(value("--explain")?),
+            "--stdin-filename" => config.stdin_filename = Some(value("--stdin-filename")?.into()),
             _ if option.starts_with('-') && option != "-" => {
                 return Err(format!("unknown option {option:?} for `dockls check`"));
             }
@@ -130,6 +135,9 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<CheckConfig, S
     }
     if config.paths.is_empty() {
         config.paths.push(PathBuf::from("."));
+    }
+    if config.fix && config.paths.iter().any(|path| is_stdin(path)) {
+        return Err("--fix cannot rewrite standard input (-)".to_owned());
     }
     Ok(config)
 }
@@ -169,7 +177,12 @@ pub fn run(config: &CheckConfig, stdout: &mut dyn Write, stderr: &mut dyn Write)
     // Each settings file is read and reported once, before the parallel work.
     let mut settings: BTreeMap<PathBuf, RuleConfig> = BTreeMap::new();
     let mut jobs = Vec::with_capacity(files.len());
-    for path in files {
+    for file in files {
+        let stdin = is_stdin(&file);
+        let path = match &config.stdin_filename {
+            Some(name) if stdin => name.clone(),
+            _ => file,
+        };
         let config_path = find_upward(&path, config::FILE_NAME);
         let rule_config = match &config_path {
             Some(config_path) => {
@@ -184,7 +197,11 @@ pub fn run(config: &CheckConfig, stdout: &mut dyn Write, stderr: &mut dyn Write)
             }
             None => RuleConfig::default(),
         };
-        jobs.push(Job { path, rule_config });
+        jobs.push(Job {
+            path,
+            stdin,
+            rule_config,
+        });
     }
 
     let outcomes = run_in_parallel(&jobs, |job| check_file(job, config.fix));
@@ -250,7 +267,10 @@ fn explain(name: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Re
 
 /// What a worker needs for one file.
 struct Job {
+    /// The file, or what standard input stands for.
     path: PathBuf,
+    /// Read standard input instead of `path`.
+    stdin: bool,
     rule_config: RuleConfig,
 }
 
@@ -291,7 +311,13 @@ fn run_in_parallel<J: Sync, O: Send>(jobs: &[J], work: impl Fn(&J) -> O + Sync) 
 fn check_file(job: &Job, fix: bool) -> Outcome {
     let mut warnings = Vec::new();
     let path = &job.path;
-    let bytes = match std::fs::read(path) {
+    let bytes = if job.stdin {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(error) => {
             return Outcome {
@@ -499,6 +525,10 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
+        if is_stdin(path) {
+            files.push(path.clone());
+            continue;
+        }
         let metadata = std::fs::metadata(path)
             .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
         if !metadata.is_dir() {
@@ -523,6 +553,11 @@ fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     files.sort();
     files.dedup();
     Ok(files)
+}
+
+/// `-`, standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Drops a leading `./`, so a walk of `.` shows `sub/Dockerfile`.
@@ -555,6 +590,7 @@ mod tests {
                 fix: true,
                 fail_level: Severity::Warning,
                 explain: None,
+                stdin_filename: None,
             })
         );
         let config = parse_args(args(&["a", "--", "--fix"])).unwrap();
@@ -571,6 +607,7 @@ mod tests {
         assert!(parse_args(args(&["--format"])).is_err());
         assert!(parse_args(args(&["--fail-level", "off"])).is_err());
         assert!(parse_args(args(&["--fixes"])).is_err());
+        assert!(parse_args(args(&["--fix", "-"])).is_err());
     }
 
     #[test]

@@ -35,9 +35,10 @@ Usage:
   dockls --version                  print the version
   dockls --help                     print this help
 
-`check` takes files and directories. A directory is searched recursively for Dockerfile,
-Containerfile, *.dockerfile, *.Dockerfile, Dockerfile.* and Containerfile.*, skipping what
-.gitignore and .ignore files exclude; a file named on the command line is always checked.
+`check` takes files, directories, and - for standard input. A directory is searched
+recursively for Dockerfile, Containerfile, *.dockerfile, *.Dockerfile, Dockerfile.* and
+Containerfile.*, skipping what .gitignore and .ignore files exclude; a file named on the
+command line is always checked.
 Each file is checked with the settings of the nearest .dockls.toml in its directory or above,
 and the .dockerignore beside it (or <Dockerfile>.dockerignore) as its build context's.
 
@@ -54,6 +55,9 @@ Options of `check`:
   --fail-level LEVEL  error (default), warning, info or hint: exit 1 when a diagnostic at or
                       above LEVEL is found
   --explain RULE      print the documentation of RULE (a name, hadolint code or BuildKit check)
+  --stdin-filename PATH
+                      the path standard input stands for when PATH is -: shown in the output,
+                      and where its .dockls.toml and .dockerignore are looked up
 
 .dockls.toml:
   trusted-registries = [\"docker.io\"]   # registries base images may come from
