@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use ropey::Rope;
@@ -91,9 +91,12 @@ impl ClientConfig {
 struct Entry {
     document: Document,
     version: i32,
+    /// Identifies the text: a new number on every open and change, unlike the client's version
+    /// which a client could repeat.
+    revision: u64,
     analysis: Option<Analysis>,
-    /// The version whose diagnostics were last published.
-    published: Option<i32>,
+    /// The revision whose diagnostics were last published.
+    published: Option<u64>,
 }
 
 /// What a handler needs from a document once the lock is released: cheap clones of the rope
@@ -102,6 +105,7 @@ struct Snapshot {
     rope: Rope,
     analysis: Analysis,
     version: i32,
+    revision: u64,
 }
 
 /// The documentation of the last completion list, for `completionItem/resolve`. Items carry
@@ -116,12 +120,18 @@ struct ResolveCache {
 struct State {
     config: RwLock<ClientConfig>,
     documents: Mutex<HashMap<Uri, Entry>>,
+    /// The last revision given to a text.
+    revisions: AtomicU64,
     /// Held while checking that diagnostics are current and sending them, so a publish for a
     /// document cannot overtake the empty publish of its `didClose`.
     publishing: tokio::sync::Mutex<()>,
 }
 
 impl State {
+    fn next_revision(&self) -> u64 {
+        self.revisions.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     fn config(&self) -> ClientConfig {
         *self.config.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -138,7 +148,7 @@ impl State {
     /// lock, from a clone of the document (a rope and a tree: both cheap to clone), and cached
     /// if no change came in meanwhile.
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let (document, version) = {
+        let (document, version, revision) = {
             let documents = self.documents();
             let entry = documents.get(uri)?;
             if let Some(analysis) = &entry.analysis {
@@ -146,13 +156,14 @@ impl State {
                     rope: entry.document.rope().clone(),
                     analysis: analysis.clone(),
                     version: entry.version,
+                    revision: entry.revision,
                 });
             }
-            (entry.document.clone(), entry.version)
+            (entry.document.clone(), entry.version, entry.revision)
         };
         let analysis = guarded("analysis", || Analysis::new(&document))?;
         if let Some(entry) = self.documents().get_mut(uri) {
-            if entry.version == version && entry.analysis.is_none() {
+            if entry.revision == revision {
                 entry.analysis = Some(analysis.clone());
             }
         }
@@ -160,6 +171,7 @@ impl State {
             rope: document.rope().clone(),
             analysis,
             version,
+            revision,
         })
     }
 
@@ -182,15 +194,12 @@ impl State {
     /// already or the document changed or closed while they were computed (its newer version is
     /// queued then).
     async fn publish(&self, client: &Client, uri: Uri) {
-        let current = |state: &State| {
-            state
-                .documents()
-                .get(&uri)
-                .map(|e| (e.version, e.published))
-        };
-        match current(self) {
-            Some((version, published)) if published != Some(version) => {}
-            _ => return,
+        let due = self
+            .documents()
+            .get(&uri)
+            .is_some_and(|entry| entry.published != Some(entry.revision));
+        if !due {
+            return;
         }
         let Some(snapshot) = self.snapshot(&uri) else {
             return;
@@ -200,8 +209,8 @@ impl State {
         {
             let mut documents = self.documents();
             match documents.get_mut(&uri) {
-                Some(entry) if entry.version == snapshot.version => {
-                    entry.published = Some(snapshot.version);
+                Some(entry) if entry.revision == snapshot.revision => {
+                    entry.published = Some(snapshot.revision);
                 }
                 _ => return,
             }
@@ -248,6 +257,7 @@ impl Server {
         let state = Arc::new(State {
             config: RwLock::new(ClientConfig::default()),
             documents: Mutex::new(HashMap::new()),
+            revisions: AtomicU64::new(0),
             publishing: tokio::sync::Mutex::new(()),
         });
         let (changed, receiver) = mpsc::unbounded_channel();
@@ -292,6 +302,7 @@ impl Server {
         let entry = Entry {
             document,
             version,
+            revision: self.state.next_revision(),
             analysis: None,
             published: None,
         };
@@ -336,6 +347,7 @@ impl Server {
             entry.document.reparse();
         });
         entry.version = params.text_document.version;
+        entry.revision = self.state.next_revision();
         entry.analysis = None;
         if applied.is_none() {
             // The text may be half edited; the client's next full sync or reopen repairs it.
