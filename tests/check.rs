@@ -129,6 +129,23 @@ fn usage_and_io_errors_exit_2_with_a_message() {
 }
 
 #[test]
+fn a_missing_path_is_reported_and_the_others_still_checked() {
+    let dir = fixture("missing", &[("Dockerfile", TYPO)]);
+    let output = dockls(&dir, &["check", "missing/Dockerfile", "Dockerfile"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("dockls: cannot read missing/Dockerfile: "),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("Dockerfile:2:1: error[unknown-instruction]"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn json_has_paths_ranges_codes_aliases_and_fixes() {
     let dir = fixture(
         "json",

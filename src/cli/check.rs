@@ -159,14 +159,12 @@ pub fn run(config: &CheckConfig, stdout: &mut dyn Write, stderr: &mut dyn Write)
         return explain(name, stdout, stderr);
     }
     let mut code = EXIT_OK;
-    let files = match find_files(&config.paths) {
-        Ok(files) => files,
-        Err(message) => {
-            writeln!(stderr, "dockls: {message}")?;
-            return Ok(EXIT_FAILURE);
-        }
-    };
-    if files.is_empty() {
+    let (files, errors) = find_files(&config.paths);
+    for message in &errors {
+        writeln!(stderr, "dockls: {message}")?;
+        code = EXIT_FAILURE;
+    }
+    if files.is_empty() && errors.is_empty() {
         writeln!(
             stderr,
             "dockls: no Dockerfile found in {}",
@@ -521,16 +519,22 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 
 /// The files to check: named files as they are, directories walked for Dockerfile names,
 /// honouring `.gitignore` (inside a repository or not) and `.ignore`. Sorted, without
-/// duplicates.
-fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// duplicates; a path that cannot be read is reported and the others are still checked.
+fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
+    let mut errors = Vec::new();
     for path in paths {
         if is_stdin(path) {
             files.push(path.clone());
             continue;
         }
-        let metadata = std::fs::metadata(path)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                errors.push(format!("cannot read {}: {error}", path.display()));
+                continue;
+            }
+        };
         if !metadata.is_dir() {
             files.push(clean(path));
             continue;
@@ -541,8 +545,13 @@ fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             .filter_entry(|entry| entry.file_name() != ".git")
             .build();
         for entry in walk {
-            let entry =
-                entry.map_err(|error| format!("cannot walk {}: {error}", path.display()))?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    errors.push(format!("cannot walk {}: {error}", path.display()));
+                    continue;
+                }
+            };
             let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
             let named = entry.file_name().to_str().is_some_and(is_dockerfile_name);
             if is_file && named {
@@ -552,7 +561,7 @@ fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    (files, errors)
 }
 
 /// `-`, standard input.
