@@ -35,7 +35,7 @@ CMD [\"php-fpm\"]
 `ENTRYPOINT`) reports the later instructions instead of the earlier ones.",
     severity: Severity::Warning,
     category: Category::Correctness,
-    hadolint: &["DL4003", "DL4004"],
+    hadolint: &["DL4003", "DL4004", "DL3012"],
     buildkit: Some("MultipleInstructionsDisallowed"),
     off_by_default: false,
     check,

@@ -28,7 +28,7 @@ FROM alpine:3.20
 **Fix:** removes the flag.",
     severity: Severity::Information,
     category: Category::Style,
-    hadolint: &[],
+    hadolint: &["DL3065"],
     buildkit: Some("RedundantTargetPlatform"),
     off_by_default: false,
     check,

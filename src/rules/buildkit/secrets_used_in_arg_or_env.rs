@@ -52,7 +52,7 @@ Build with `docker build --secret id=github_token,env=GITHUB_TOKEN .`.
 **Fix:** none; moving to a secret mount also changes how the build is started.",
     severity: Severity::Warning,
     category: Category::Security,
-    hadolint: &[],
+    hadolint: &["DL3064"],
     buildkit: Some("SecretsUsedInArgOrEnv"),
     off_by_default: false,
     check,
