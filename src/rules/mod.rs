@@ -286,6 +286,15 @@ pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
     found
 }
 
+/// A fix that resolves every finding of `rule` in the document at once, for rules that have
+/// one (merging all consecutive RUNs); computed on request.
+pub fn fix_all(rule: &Rule, context: &Context) -> Option<Fix> {
+    match rule.name {
+        "split-run-layers" => split_run_layers::merge_all(context),
+        _ => None,
+    }
+}
+
 /// Applies non-overlapping edits to `text`; later edits first so offsets stay valid. Edits that
 /// overlap an earlier one are skipped.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {

@@ -1,6 +1,6 @@
 //! Consecutive RUN instructions that could be one layer, and the fix that merges them.
 
-use super::{shell, Category, Context, Edit, Report, Rule};
+use super::{shell, Category, Context, Edit, Fix, Report, Rule};
 use crate::analysis::Severity;
 use crate::model::{Flag, Form, Instruction, Stage};
 
@@ -49,9 +49,7 @@ const MAX_COMMANDS: usize = 2;
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    let pairs = mergeable_pairs(context);
-    let all_edits = merge_all_edits(context, &pairs);
-    for &(previous, current) in &pairs {
+    for (previous, current) in mergeable_pairs(context) {
         let (Some(p), Some(c)) = (
             model.instructions.get(previous),
             model.instructions.get(current),
@@ -67,14 +65,6 @@ fn check(context: &Context, report: &mut Report) {
         );
         if let Some(edits) = merge_edits(context, &[p, c]) {
             finding.with_fix("Merge into the RUN above", edits);
-            if let Some(all) = &all_edits {
-                if pairs.len() > 1 {
-                    finding.with_fix(
-                        "Merge all consecutive RUN instructions in this file",
-                        all.clone(),
-                    );
-                }
-            }
         }
     }
 }
@@ -258,6 +248,20 @@ fn continuation_indent(text: &str, instruction: &Instruction) -> String {
         .unwrap_or_else(|| "    ".to_owned())
 }
 
+/// Merges every pair the rule reports, chain by chain, in one fix. Computed on request (a
+/// code action, `dockls check --fix`) rather than attached to each finding, which would repeat
+/// the whole file's edits on every finding.
+pub fn merge_all(context: &Context) -> Option<Fix> {
+    let pairs = mergeable_pairs(context);
+    let edits = merge_all_edits(context, &pairs)?;
+    Some(Fix {
+        title: "Merge all consecutive RUN instructions in this file".to_owned(),
+        edits,
+        is_snippet: false,
+        safe: true,
+    })
+}
+
 /// The edits of every merge in the file, chain by chain; `None` when there is nothing to merge.
 fn merge_all_edits(context: &Context, pairs: &[(usize, usize)]) -> Option<Vec<Edit>> {
     let model = context.model;
@@ -362,7 +366,16 @@ mod tests {
         let text = "FROM a:1\nRUN a\nRUN b\nRUN c\nCOPY x y\nRUN d\nRUN e\n";
         let found = findings(&RULE, text);
         assert_eq!(found.len(), 3);
-        let all = &found[0].fixes[1];
+        let analysis = crate::analysis::Analysis::from_text(text);
+        let config = crate::rules::RuleConfig::default();
+        let context = Context {
+            text,
+            tree: analysis.tree(),
+            model: analysis.model(),
+            config: &config,
+            dockerignore: None,
+        };
+        let all = merge_all(&context).expect("something to merge");
         let after = apply_edits(text, &all.edits);
         assert_eq!(
             after,
