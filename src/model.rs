@@ -23,6 +23,8 @@ pub struct Model {
     pub declarations: Vec<Declaration>,
     /// Variable uses, in file order.
     pub uses: Vec<VariableUse>,
+    /// The byte offset where each line starts, for line numbers in messages.
+    pub line_starts: Vec<usize>,
 }
 
 /// A parser directive such as `# syntax=docker/dockerfile:1`.
@@ -249,15 +251,26 @@ pub struct VariableUse {
 impl Model {
     /// Builds the model of `text`, whose syntax tree is `tree`.
     pub fn build(tree: &Tree, text: &str) -> Model {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         let mut builder = Builder {
             text,
             model: Model {
                 escape: '\\',
+                line_starts,
                 ..Model::default()
             },
         };
         builder.build(tree.root_node());
         builder.model
+    }
+
+    /// The 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1)
     }
 
     /// The instruction whose range contains `offset` (its end included).
@@ -588,8 +601,7 @@ impl Builder<'_> {
             _ => return,
         };
         let mut cursor = node.walk();
-        // Values in one instruction see the variables as they were before it.
-        let before = env.clone();
+        let mut assignments = Vec::new();
         for pair in node.named_children(&mut cursor) {
             let Some(name) = pair.child_by_field_name("name") else {
                 continue;
@@ -611,7 +623,7 @@ impl Builder<'_> {
             let has_equals = pair.children(&mut pair.walk()).any(|c| c.kind() == "=");
             let name = self.text(name).to_owned();
             let resolved = match &value {
-                Some(v) => expand(v, &before),
+                Some(v) => expand(v, env),
                 // `ENV A=` and `ARG A=` set the empty string.
                 None if has_equals => Some(String::new()),
                 // `ARG A` in a stage takes the global ARG's value.
@@ -620,7 +632,7 @@ impl Builder<'_> {
                     .and_then(|(_, v)| v.clone()),
             };
             let index = self.model.declarations.len();
-            env.insert(name.clone(), (Some(index), resolved.clone()));
+            assignments.push((name.clone(), (Some(index), resolved.clone())));
             self.model.declarations.push(Declaration {
                 name,
                 kind,
@@ -634,6 +646,8 @@ impl Builder<'_> {
                 instruction,
             });
         }
+        // Values in one instruction see the variables as they were before it.
+        env.extend(assignments);
     }
 
     /// Records the variable uses inside an instruction, resolved in `env`.
