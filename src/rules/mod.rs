@@ -28,7 +28,7 @@ mod buildkit;
 mod hadolint;
 mod validity;
 
-pub use suppression::Suppressions;
+pub use suppression::{suppress_edit, Suppressions};
 
 /// The rules in this directory.
 static CORE: &[&Rule] = &[

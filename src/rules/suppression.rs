@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::{Context, Rule};
+use super::{Context, Edit, Rule};
 
 /// The suppressions of one document.
 #[derive(Debug, Default)]
@@ -81,6 +81,41 @@ impl Suppressions {
     }
 }
 
+/// The edit that silences `rule` for the instruction at `offset`: adds the rule to a
+/// `# dockls ignore=` comment right above the instruction, or inserts one with the
+/// instruction's indentation. For a finding outside any instruction, silences the whole file.
+pub fn suppress_edit(context: &Context, rule: &Rule, offset: usize) -> Edit {
+    let text = context.text;
+    let Some(index) = context.model.instruction_at(offset) else {
+        return Edit {
+            range: 0..0,
+            new_text: format!("# dockls global ignore={}\n", rule.name),
+        };
+    };
+    let start = context.model.instructions[index].range.start;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    let indent: String = indent.chars().take_while(|c| c.is_whitespace()).collect();
+    // An existing `# dockls ignore=` comment on the line above gets the rule appended.
+    if line_start > 0 {
+        let above_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let above = text[above_start..line_start - 1].trim_end_matches('\r');
+        if let Some((false, _)) = parse_comment(above.trim_start()) {
+            if above.trim_start().starts_with("# dockls") {
+                let end = above_start + above.len();
+                return Edit {
+                    range: end..end,
+                    new_text: format!(",{}", rule.name),
+                };
+            }
+        }
+    }
+    Edit {
+        range: line_start..line_start,
+        new_text: format!("{indent}# dockls ignore={}\n", rule.name),
+    }
+}
+
 /// Reads `# dockls ignore=a,b`, `# hadolint ignore=DL1`, and their `global` variants; returns
 /// whether it is global and the names.
 fn parse_comment(text: &str) -> Option<(bool, Vec<String>)> {
@@ -108,6 +143,69 @@ fn parse_comment(text: &str) -> Option<(bool, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suppress_edit_adds_or_extends_a_comment() {
+        use crate::analysis::Analysis;
+        use crate::rules::{apply_edits, check, rule, RuleConfig};
+
+        let text = "FROM python\n  RUM x\n";
+        let analysis = Analysis::from_text(text);
+        let config = RuleConfig::default();
+        let context = Context {
+            text,
+            tree: analysis.tree(),
+            model: analysis.model(),
+            config: &config,
+            dockerignore: None,
+        };
+        let unknown = rule("unknown-instruction").unwrap();
+        let edit = suppress_edit(&context, unknown, 14);
+        let after = apply_edits(text, &[edit]);
+        assert_eq!(
+            after,
+            "FROM python\n  # dockls ignore=unknown-instruction\n  RUM x\n"
+        );
+
+        let analysis = Analysis::from_text(&after);
+        let context = Context {
+            text: &after,
+            tree: analysis.tree(),
+            model: analysis.model(),
+            config: &config,
+            dockerignore: None,
+        };
+        let found: Vec<&str> = check(&context).iter().map(|(f, _)| f.rule.name).collect();
+        assert_eq!(found, ["untagged-base-image"]);
+        let untagged = rule("DL3006").unwrap();
+        let edit = suppress_edit(&context, untagged, 5);
+        assert_eq!(apply_edits(&after, &[edit]), "# dockls ignore=untagged-base-image\nFROM python\n  # dockls ignore=unknown-instruction\n  RUM x\n");
+        let edit = suppress_edit(&context, untagged, after.find("RUM").unwrap());
+        assert!(apply_edits(&after, &[edit])
+            .contains("# dockls ignore=unknown-instruction,untagged-base-image\n"));
+    }
+
+    #[test]
+    fn hadolint_and_buildkit_suppressions_are_honoured() {
+        use crate::analysis::Analysis;
+        use crate::rules::{check, RuleConfig};
+
+        let text = "# check=skip=StageNameCasing\n# hadolint ignore=DL3006\nFROM python AS Build\nFROM python\n";
+        let analysis = Analysis::from_text(text);
+        let config = RuleConfig::default();
+        let context = Context {
+            text,
+            tree: analysis.tree(),
+            model: analysis.model(),
+            config: &config,
+            dockerignore: None,
+        };
+        let found: Vec<(&str, usize)> = check(&context)
+            .iter()
+            .map(|(f, _)| (f.rule.name, f.range.start))
+            .collect();
+        assert_eq!(found, [("untagged-base-image", 80)]);
+    }
 
     #[test]
     fn reads_our_and_hadolint_comments() {
