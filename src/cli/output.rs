@@ -55,25 +55,49 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 pub fn position(text: &str, offset: usize) -> Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Position {
-        line: before.bytes().filter(|&b| b == b'\n').count() + 1,
-        column: text[line_start..offset].chars().count() + 1,
-        offset,
-    }
+    Lines::new(text).position(offset)
 }
 
-/// The text of the line holding `offset`, without its line break.
-fn line_text(text: &str, offset: usize) -> &str {
-    let offset = position(text, offset).offset;
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    text[start..end].trim_end_matches('\r')
+/// A text with the offsets of its line starts, so that each position is found in time
+/// proportional to its line's length: a file can have thousands of ranges to convert.
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self.starts[line - 1];
+        Position {
+            line,
+            column: text[line_start..offset].chars().count() + 1,
+            offset,
+        }
+    }
+
+    /// The text of the line holding `offset`, without its line break.
+    fn line_text(&self, offset: usize) -> &'a str {
+        let position = self.position(offset);
+        let start = self.starts[position.line - 1];
+        let end = self
+            .starts
+            .get(position.line)
+            .map_or(self.text.len(), |next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
 }
 
 /// All diagnostics in output order: files sorted by path, then by position in the file.
@@ -89,8 +113,9 @@ const MAX_LINE_WIDTH: usize = 160;
 /// `path:line:col: severity[code]: message`, then the line and carets under the range.
 pub fn human(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for report in sorted(reports) {
+        let lines = Lines::new(&report.text);
         for diagnostic in &report.diagnostics {
-            write_human(&report.path, &report.text, diagnostic, out)?;
+            write_human(&report.path, &lines, diagnostic, out)?;
         }
     }
     Ok(())
@@ -98,12 +123,12 @@ pub fn human(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
 
 fn write_human(
     path: &Path,
-    text: &str,
+    lines: &Lines,
     diagnostic: &Diagnostic,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let start = position(text, diagnostic.range.start);
-    let end = position(text, diagnostic.range.end.max(diagnostic.range.start));
+    let start = lines.position(diagnostic.range.start);
+    let end = lines.position(diagnostic.range.end.max(diagnostic.range.start));
     writeln!(
         out,
         "{}:{}:{}: {}[{}]: {}",
@@ -114,7 +139,7 @@ fn write_human(
         diagnostic.code,
         diagnostic.message
     )?;
-    let line: Vec<char> = line_text(text, start.offset).chars().collect();
+    let line: Vec<char> = lines.line_text(start.offset).chars().collect();
     let number = start.line.to_string();
     let gutter = " ".repeat(number.len());
     // Columns as 0-based character indexes into the line. The carets end at the range's end on
@@ -228,10 +253,10 @@ fn json_position(position: Position) -> Value {
     json!({ "line": position.line, "column": position.column, "offset": position.offset })
 }
 
-fn json_range(text: &str, range: &std::ops::Range<usize>) -> Value {
+fn json_range(lines: &Lines, range: &std::ops::Range<usize>) -> Value {
     json!({
-        "start": json_position(position(text, range.start)),
-        "end": json_position(position(text, range.end.max(range.start))),
+        "start": json_position(lines.position(range.start)),
+        "end": json_position(lines.position(range.end.max(range.start))),
     })
 }
 
@@ -240,7 +265,7 @@ fn json_range(text: &str, range: &std::ops::Range<usize>) -> Value {
 pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let mut items = Vec::new();
     for report in sorted(reports) {
-        let text = report.text.as_str();
+        let lines = Lines::new(&report.text);
         for diagnostic in &report.diagnostics {
             let fixes: Vec<Value> = diagnostic
                 .fixes
@@ -251,7 +276,7 @@ pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                         "safe": fix.safe,
                         "snippet": fix.is_snippet,
                         "edits": fix.edits.iter().map(|edit| json!({
-                            "range": json_range(text, &edit.range),
+                            "range": json_range(&lines, &edit.range),
                             "newText": edit.new_text,
                         })).collect::<Vec<_>>(),
                     })
@@ -259,7 +284,7 @@ pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 .collect();
             items.push(json!({
                 "path": report.path.to_string_lossy(),
-                "range": json_range(text, &diagnostic.range),
+                "range": json_range(&lines, &diagnostic.range),
                 "severity": severity_name(diagnostic.severity),
                 "code": diagnostic.code,
                 "message": diagnostic.message,
@@ -277,10 +302,10 @@ pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
 /// title=code::message`, shown as annotations on the pull request.
 pub fn github(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for report in sorted(reports) {
-        let text = report.text.as_str();
+        let lines = Lines::new(&report.text);
         for diagnostic in &report.diagnostics {
-            let start = position(text, diagnostic.range.start);
-            let end = position(text, diagnostic.range.end.max(diagnostic.range.start));
+            let start = lines.position(diagnostic.range.start);
+            let end = lines.position(diagnostic.range.end.max(diagnostic.range.start));
             let command = match diagnostic.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -384,6 +409,7 @@ pub fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let mut results = Vec::new();
     for report in sorted(reports) {
         let text = report.text.as_str();
+        let lines = Lines::new(text);
         let (uri, absolute) = path_uri(&report.path);
         let mut location = json!({ "uri": uri });
         if !absolute {
@@ -393,8 +419,8 @@ pub fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
         artifacts.push(json!({ "location": location.clone(), "sourceLanguage": "dockerfile" }));
         location["index"] = json!(artifact_index);
         for diagnostic in &report.diagnostics {
-            let start = position(text, diagnostic.range.start);
-            let end = position(text, diagnostic.range.end.max(diagnostic.range.start));
+            let start = lines.position(diagnostic.range.start);
+            let end = lines.position(diagnostic.range.end.max(diagnostic.range.start));
             let rule_index = match diagnostic.rule {
                 Some(rule) => all.iter().position(|r| r.name == rule.name),
                 None => Some(all.len()),
@@ -425,7 +451,7 @@ pub fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 .fixes
                 .iter()
                 .filter(|fix| !fix.is_snippet)
-                .map(|fix| sarif_fix(text, &location, fix))
+                .map(|fix| sarif_fix(&lines, &location, fix))
                 .collect();
             if !fixes.is_empty() {
                 result["fixes"] = Value::Array(fixes);
@@ -458,13 +484,13 @@ pub fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn sarif_fix(text: &str, location: &Value, fix: &rules::Fix) -> Value {
+fn sarif_fix(lines: &Lines, location: &Value, fix: &rules::Fix) -> Value {
     let replacements: Vec<Value> = fix
         .edits
         .iter()
         .map(|edit| {
-            let start = position(text, edit.range.start);
-            let end = position(text, edit.range.end.max(edit.range.start));
+            let start = lines.position(edit.range.start);
+            let end = lines.position(edit.range.end.max(edit.range.start));
             json!({
                 "deletedRegion": {
                     "startLine": start.line,
@@ -496,8 +522,11 @@ mod tests {
         // Inside a character: its start.
         assert_eq!(line_column(text, 13), (2, 5));
         assert_eq!(line_column(text, 1000), (3, 1));
-        assert_eq!(line_text(text, 3), "FROM a");
-        assert_eq!(line_text(text, 9), "RUN é x");
+        let lines = Lines::new(text);
+        assert_eq!(lines.line_text(3), "FROM a");
+        assert_eq!(lines.line_text(9), "RUN é x");
+        assert_eq!(lines.line_text(17), "");
+        assert_eq!(Lines::new("a\nb").line_text(3), "b");
     }
 
     fn human_text(text: &str, range: std::ops::Range<usize>) -> String {
@@ -510,7 +539,13 @@ mod tests {
             rule: None,
         };
         let mut out = Vec::new();
-        write_human(Path::new("Dockerfile"), text, &diagnostic, &mut out).unwrap();
+        write_human(
+            Path::new("Dockerfile"),
+            &Lines::new(text),
+            &diagnostic,
+            &mut out,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 
