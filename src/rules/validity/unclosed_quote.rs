@@ -54,12 +54,14 @@ fn check(context: &Context, report: &mut Report) {
 /// The unclosed quotes and `${` read by `reader`, with their messages.
 pub fn unclosed(context: &Context, reader: Reader) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
-    for (kind, close, what) in [
-        ("double_quoted_string", "\"", "`\"`"),
-        ("single_quoted_string", "'", "`'`"),
-        ("expansion", "}", "`${`"),
-    ] {
-        for node in util::descendants(context.tree.root_node(), kind) {
+    let kinds = ["double_quoted_string", "single_quoted_string", "expansion"];
+    for node in util::descendants_of_kinds(context.tree.root_node(), &kinds) {
+        let (close, what) = match node.kind() {
+            "double_quoted_string" => ("\"", "`\"`"),
+            "single_quoted_string" => ("'", "`'`"),
+            _ => ("}", "`${`"),
+        };
+        {
             if is_closed(node, close) || util::reader_of(node) != Some(reader) {
                 continue;
             }

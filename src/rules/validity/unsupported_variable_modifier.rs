@@ -49,7 +49,28 @@ const SUPPORTED: &[&str] = &[
 ];
 
 fn check(context: &Context, report: &mut Report) {
-    for node in util::descendants(context.tree.root_node(), "expansion") {
+    // Only a `${` that BuildKit expands itself can be at fault: not in shell commands, which
+    // leaves the flags of RUN and the arguments of the other instructions.
+    let root = context.tree.root_node();
+    let mut scopes = Vec::new();
+    for instruction in util::with_triggers(context.model) {
+        if !context.slice(instruction.range.clone()).contains("${") {
+            continue;
+        }
+        if matches!(
+            instruction.keyword.as_str(),
+            "RUN" | "CMD" | "ENTRYPOINT" | "SHELL" | "HEALTHCHECK"
+        ) {
+            scopes.extend(instruction.flags.iter().map(|f| f.range.clone()));
+        } else {
+            scopes.push(instruction.range.clone());
+        }
+    }
+    let expansions = scopes
+        .into_iter()
+        .filter_map(|r| root.descendant_for_byte_range(r.start, r.end))
+        .flat_map(|node| util::descendants(node, "expansion"));
+    for node in expansions {
         if util::reader_of(node) != Some(Reader::Builder) {
             continue;
         }

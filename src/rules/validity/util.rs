@@ -65,17 +65,40 @@ pub fn reader_of(node: Node) -> Option<Reader> {
 
 /// The nodes of `kind` under `node` (itself included), in document order.
 pub fn descendants<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    descendants_of_kinds(node, &[kind])
+}
+
+/// The descendants of `node` (itself included) of any of `kinds`, in document order, found in
+/// one walk with a cursor.
+pub fn descendants_of_kinds<'t>(node: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
+    let language = node.language();
+    let ids: Vec<u16> = kinds
+        .iter()
+        .map(|k| language.id_for_node_kind(k, true))
+        .filter(|&id| id != 0)
+        .collect();
     let mut out = Vec::new();
-    let mut stack = vec![node];
     let mut cursor = node.walk();
-    while let Some(current) = stack.pop() {
-        if current.kind() == kind {
+    loop {
+        let current = cursor.node();
+        if ids.contains(&current.kind_id()) {
             out.push(current);
         }
-        stack.extend(current.named_children(&mut cursor));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == node {
+                return out;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
     }
-    out.sort_by_key(|n| n.start_byte());
-    out
 }
 
 /// The node of `kind` that covers exactly `range`.
