@@ -21,6 +21,7 @@ pub fn hover(analysis: &Analysis, offset: usize, config: &HoverConfig) -> Option
         .or_else(|| declaration(analysis, offset))
         .or_else(|| stage_reference(analysis, node, offset))
         .or_else(|| image(analysis, node))
+        .or_else(|| rule_code(analysis, node, offset))
         .or_else(|| directive(analysis, node))?;
     let contents = if config.markdown {
         found.markdown
@@ -636,6 +637,44 @@ fn directive(analysis: &Analysis, node: Node) -> Option<Found> {
     })
 }
 
+/// A rule named in a suppression comment (`# dockls ignore=split-run-layers`,
+/// `# hadolint ignore=DL3006`) or in `# check=skip=...`: its documentation.
+fn rule_code(analysis: &Analysis, node: Node, offset: usize) -> Option<Found> {
+    if !matches!(node.kind(), "comment" | "directive_value") {
+        return None;
+    }
+    let text = analysis.text();
+    let range = node.byte_range();
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let before = text.get(range.start..offset)?;
+    let start = before
+        .rfind(|c: char| !is_name_char(c))
+        .map_or(range.start, |i| range.start + i + 1);
+    let after = text.get(offset..range.end)?;
+    let end = offset
+        + after
+            .find(|c: char| !is_name_char(c))
+            .unwrap_or(after.len());
+    let word = text.get(start..end)?;
+    let rule = crate::rules::rule(word)?;
+    let mut aliases: Vec<&str> = rule.hadolint.to_vec();
+    aliases.extend(rule.buildkit);
+    let mut markdown = format!("**{}** — {}", rule.name, rule.summary);
+    if !aliases.is_empty() {
+        markdown.push_str(&format!(" ({})", aliases.join(", ")));
+    }
+    markdown.push_str(
+        "
+
+",
+    );
+    markdown.push_str(rule.docs);
+    Some(Found {
+        range: start..end,
+        markdown,
+    })
+}
+
 /// Markdown reduced to plain text, for clients that do not render it.
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
@@ -787,6 +826,15 @@ mod tests {
         assert!(found.contains("WORKDIR"), "{found}");
         let plain = plain_text("**Bold** `code` [link](https://x)\n```\nblock\n```");
         assert_eq!(plain, "Bold code link (https://x)\nblock");
+    }
+
+    #[test]
+    fn rule_names_in_suppression_comments() {
+        let found = contents("FROM a:1\n# hadolint ignore=DL30$059\nRUN a\nRUN b\n");
+        assert!(found.starts_with("**split-run-layers**"), "{found}");
+        let found = contents("# check=skip=StageName$0Casing\nFROM a:1 AS Build\n");
+        assert!(found.starts_with("**stage-name-casing**"), "{found}");
+        assert_eq!(contents("FROM a:1\n# just a com$0ment\n"), "");
     }
 
     #[test]
