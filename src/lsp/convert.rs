@@ -11,7 +11,10 @@ use std::ops::Range;
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
+use super::actions::{snippet_text, DiagnosticData};
 use crate::analysis::{CompletionItem, CompletionKind, Diagnostic, Hover, Severity};
+use crate::config::ConfigProblem;
+use crate::rules::Fix;
 
 /// How columns are counted, as negotiated at initialize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -159,19 +162,118 @@ fn saturate(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
-/// The protocol form of a diagnostic.
+/// Where a rule's documentation page lives; the diagnostic's `codeDescription` links to it.
+pub const RULE_DOCS_URL: &str = "https://github.com/dockls/dockls/blob/main/docs/rules/";
+
+/// The code of a problem in a settings file.
+pub const CONFIG_ERROR_CODE: &str = "config-error";
+
+/// The protocol form of a diagnostic computed on the client's `version` of the document. A rule's
+/// diagnostic links to the rule's page and carries what a code action needs to find it again
+/// (see [`super::actions`]).
 pub fn diagnostic(
     rope: &Rope,
     diagnostic: &Diagnostic,
     encoding: PositionEncoding,
+    version: i32,
 ) -> lsp::Diagnostic {
+    let rule = diagnostic.rule;
     lsp::Diagnostic {
         range: range(rope, diagnostic.range.clone(), encoding),
         severity: Some(severity(diagnostic.severity)),
         code: Some(lsp::NumberOrString::String(diagnostic.code.to_owned())),
+        code_description: rule.and_then(|rule| {
+            let href = format!("{RULE_DOCS_URL}{}.md", rule.name);
+            Some(lsp::CodeDescription {
+                href: href.parse().ok()?,
+            })
+        }),
         source: Some("dockls".to_owned()),
         message: diagnostic.message.clone(),
+        data: rule.map(|rule| {
+            DiagnosticData {
+                version,
+                rule: rule.name.to_owned(),
+                range: diagnostic.range.clone(),
+            }
+            .to_json()
+        }),
         ..lsp::Diagnostic::default()
+    }
+}
+
+/// The protocol form of a problem in a settings file; `rope` holds the file's text.
+pub fn config_problem(
+    rope: &Rope,
+    problem: &ConfigProblem,
+    encoding: PositionEncoding,
+) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(rope, problem.range.clone(), encoding),
+        severity: Some(severity(problem.severity)),
+        code: Some(lsp::NumberOrString::String(CONFIG_ERROR_CODE.to_owned())),
+        source: Some("dockls".to_owned()),
+        message: problem.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+/// The document a code action edits, and how the client wants edits addressed.
+pub struct EditTarget<'a> {
+    pub uri: &'a lsp::Uri,
+    pub rope: &'a Rope,
+    pub version: i32,
+    pub encoding: PositionEncoding,
+    /// The client takes `documentChanges`, which carry the version, so it can refuse an edit
+    /// of a text that changed since; otherwise `changes`.
+    pub document_changes: bool,
+}
+
+/// The protocol form of a fix: a code action of `kind` resolving `diagnostics`. A snippet fix is
+/// applied as its default text (see [`snippet_text`]).
+pub fn code_action(
+    target: &EditTarget,
+    fix: &Fix,
+    kind: lsp::CodeActionKind,
+    diagnostics: Vec<lsp::Diagnostic>,
+    preferred: bool,
+) -> lsp::CodeAction {
+    let edits: Vec<lsp::TextEdit> = fix
+        .edits
+        .iter()
+        .map(|edit| lsp::TextEdit {
+            range: range(target.rope, edit.range.clone(), target.encoding),
+            new_text: if fix.is_snippet {
+                snippet_text(&edit.new_text)
+            } else {
+                edit.new_text.clone()
+            },
+        })
+        .collect();
+    let edit = if target.document_changes {
+        lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                    uri: target.uri.clone(),
+                    version: Some(target.version),
+                },
+                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+            }])),
+            ..lsp::WorkspaceEdit::default()
+        }
+    } else {
+        lsp::WorkspaceEdit {
+            changes: Some(std::iter::once((target.uri.clone(), edits)).collect()),
+            ..lsp::WorkspaceEdit::default()
+        }
+    };
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(kind),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        edit: Some(edit),
+        is_preferred: preferred.then_some(true),
+        ..lsp::CodeAction::default()
     }
 }
 

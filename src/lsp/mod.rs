@@ -1,11 +1,14 @@
 //! The LSP shell: serves the analysis over JSON-RPC on stdin and stdout.
 //!
 //! [`convert`] is the only module that knows LSP positions; [`server`] holds the open documents
-//! and the handlers. Logs go to stderr, never stdout, which carries the protocol.
+//! and the handlers; [`settings`] finds and reads the settings files; [`actions`] picks the
+//! fixes a code action offers. Logs go to stderr, never stdout, which carries the protocol.
 
+pub mod actions;
 pub mod convert;
 pub mod input;
 pub mod server;
+pub mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

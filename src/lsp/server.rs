@@ -10,10 +10,20 @@
 //! burst of keystrokes costs one analysis, not one per keystroke, and a slow rule delays only
 //! the diagnostics, never the edits, hover or completion. Hover and completion build the
 //! analysis of the current text on demand and cache it until the next change.
+//!
+//! Diagnostics are pushed only to clients that cannot pull them: a client that pulls and also
+//! receives pushes shows every diagnostic twice. Problems of a `.dockls.toml` are always pushed,
+//! on the settings file's URI, since no client pulls for a file that is not a Dockerfile.
+//!
+//! Settings: `initializationOptions`, then the `dockls` section of `workspace/configuration`
+//! (fetched at `initialized` and on every `didChangeConfiguration`), merged over the nearest
+//! `.dockls.toml` (see [`super::settings`]). A change of settings publishes again, or asks a
+//! pulling client to pull again.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
@@ -24,8 +34,12 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::convert::{self, CompletionShape, PositionEncoding};
+use super::actions::{self, DiagnosticData, QuickFix};
+use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
+use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
 use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
+use crate::config::ConfigProblem;
+use crate::rules::{self, Fix};
 use crate::text::Document;
 
 /// The custom request that returns the server's text of a document, for tests and for
@@ -39,6 +53,13 @@ pub const DOCUMENT_TEXT_METHOD: &str = "dockls/documentText";
 /// nothing where none of these starts anything (a space inside a shell command, a comment).
 const TRIGGER_CHARACTERS: [&str; 7] = [" ", "-", "=", "$", "{", ",", "#"];
 
+/// The kind of the action that applies every safe fix in the file.
+const FIX_ALL_KIND: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.dockls");
+
+/// The files whose changes may change a document's diagnostics, watched when the client lets
+/// us register for them.
+const WATCHED_FILES: [&str; 3] = ["**/.dockls.toml", "**/.dockerignore", "**/*.dockerignore"];
+
 /// What the client said it can do, read once at initialize.
 #[derive(Debug, Clone, Copy, Default)]
 struct ClientConfig {
@@ -46,6 +67,18 @@ struct ClientConfig {
     completion: CompletionConfig,
     completion_shape: CompletionShape,
     hover: HoverConfig,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); we push none then.
+    pull_diagnostics: bool,
+    /// The client answers `workspace/diagnostic/refresh`.
+    diagnostic_refresh: bool,
+    /// The client answers `workspace/configuration`.
+    workspace_configuration: bool,
+    /// The client lets us register for `workspace/didChangeConfiguration`.
+    configuration_registration: bool,
+    /// The client lets us register file watchers.
+    watched_files_registration: bool,
+    /// The client takes versioned `documentChanges` in a workspace edit.
+    document_changes: bool,
 }
 
 impl ClientConfig {
@@ -72,6 +105,7 @@ impl ClientConfig {
             .and_then(|hover| hover.content_format.as_deref())
             .and_then(<[lsp::MarkupKind]>::first)
             .is_some_and(|kind| *kind == lsp::MarkupKind::Markdown);
+        let workspace = capabilities.workspace.as_ref();
         ClientConfig {
             encoding,
             completion: CompletionConfig { snippets },
@@ -82,6 +116,26 @@ impl ClientConfig {
             hover: HoverConfig {
                 markdown: hover_markdown,
             },
+            pull_diagnostics: text_document.is_some_and(|text| text.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|workspace| workspace.diagnostics.as_ref())
+                .and_then(|diagnostics| diagnostics.refresh_support)
+                .unwrap_or(false),
+            workspace_configuration: workspace
+                .and_then(|workspace| workspace.configuration)
+                .unwrap_or(false),
+            configuration_registration: workspace
+                .and_then(|workspace| workspace.did_change_configuration.as_ref())
+                .and_then(|capability| capability.dynamic_registration)
+                .unwrap_or(false),
+            watched_files_registration: workspace
+                .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+                .and_then(|capability| capability.dynamic_registration)
+                .unwrap_or(false),
+            document_changes: workspace
+                .and_then(|workspace| workspace.workspace_edit.as_ref())
+                .and_then(|edit| edit.document_changes)
+                .unwrap_or(false),
         }
     }
 }
@@ -95,8 +149,8 @@ struct Entry {
     /// which a client could repeat.
     revision: u64,
     analysis: Option<Analysis>,
-    /// The revision whose diagnostics were last published.
-    published: Option<u64>,
+    /// The revision and settings generation whose diagnostics were last published.
+    published: Option<(u64, u64)>,
 }
 
 /// What a handler needs from a document once the lock is released: cheap clones of the rope
@@ -118,7 +172,21 @@ struct ResolveCache {
 
 /// What the handlers share with the diagnostics task.
 struct State {
+    client: Client,
     config: RwLock<ClientConfig>,
+    /// The editor's settings, and the number of the `workspace/configuration` request whose
+    /// answer they hold (an older answer arriving late is dropped).
+    editor: RwLock<(Arc<EditorSettings>, u64)>,
+    /// The last number given to a `workspace/configuration` request.
+    settings_requests: AtomicU64,
+    /// Counts changes of settings (the editor's or a settings file's), so diagnostics computed
+    /// with older settings are published again.
+    settings_generation: AtomicU64,
+    files: Arc<FileCache>,
+    /// The problems last published for each settings file.
+    config_published: Mutex<HashMap<PathBuf, Vec<ConfigProblem>>>,
+    /// Documents whose diagnostics are due, for the diagnostics task.
+    changed: mpsc::UnboundedSender<Uri>,
     documents: Mutex<HashMap<Uri, Entry>>,
     /// The last revision given to a text.
     revisions: AtomicU64,
@@ -134,6 +202,77 @@ impl State {
 
     fn config(&self) -> ClientConfig {
         *self.config.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn editor(&self) -> Arc<EditorSettings> {
+        self.editor
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .clone()
+    }
+
+    /// Changes the editor's settings, logs what in them is ignored, and brings diagnostics up
+    /// to date. `request` is the number of the configuration request answered, 0 for settings
+    /// that came otherwise.
+    async fn update_editor_settings(&self, request: u64, update: impl FnOnce(&mut EditorSettings)) {
+        let problems = {
+            let mut editor = self.editor.write().unwrap_or_else(PoisonError::into_inner);
+            if request != 0 && request < editor.1 {
+                return;
+            }
+            let mut settings = (*editor.0).clone();
+            update(&mut settings);
+            let problems = settings.apply(&rules::RuleConfig::default()).1;
+            *editor = (Arc::new(settings), request.max(editor.1));
+            problems
+        };
+        for problem in problems {
+            let message = format!("settings: {problem}; ignored");
+            log(&message);
+            self.client
+                .log_message(lsp::MessageType::WARNING, message)
+                .await;
+        }
+        self.settings_changed();
+    }
+
+    /// Asks the client for the `dockls` section of its settings.
+    async fn fetch_workspace_settings(&self) {
+        let request = self.settings_requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let item = lsp::ConfigurationItem {
+            scope_uri: None,
+            section: Some("dockls".to_owned()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                let value = settings::section(values.into_iter().next().unwrap_or_default());
+                self.update_editor_settings(request, |settings| settings.workspace = value)
+                    .await;
+            }
+            Err(error) => log(&format!("workspace/configuration failed: {error}")),
+        }
+    }
+
+    /// Diagnostics computed before a change of settings are out of date: publish again, or ask
+    /// a pulling client to pull again.
+    fn settings_changed(&self) {
+        self.settings_generation.fetch_add(1, Ordering::SeqCst);
+        let config = self.config();
+        if config.pull_diagnostics {
+            if config.diagnostic_refresh {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = client.workspace_diagnostic_refresh().await {
+                        log(&format!("workspace/diagnostic/refresh failed: {error}"));
+                    }
+                });
+            }
+        } else {
+            for uri in self.documents().keys() {
+                let _ = self.changed.send(uri.clone());
+            }
+        }
     }
 
     fn documents(&self) -> MutexGuard<'_, HashMap<Uri, Entry>> {
@@ -175,64 +314,138 @@ impl State {
         })
     }
 
-    /// The diagnostics of a snapshot, computed on a blocking thread: rules may be slow.
-    async fn diagnostics(&self, snapshot: &Snapshot) -> Vec<lsp::Diagnostic> {
-        let encoding = self.config().encoding;
-        let analysis = snapshot.analysis.clone();
+    /// Runs `work` on a blocking thread with the settings of the document at `uri`: reading
+    /// settings files and running rules may take a while.
+    async fn with_settings<T: Send + 'static>(
+        &self,
+        uri: &Uri,
+        what: &'static str,
+        work: impl FnOnce(&DocumentSettings) -> T + Send + 'static,
+    ) -> Option<(DocumentSettings, T)> {
+        let editor = self.editor();
+        let files = self.files.clone();
+        let path = settings::file_path(uri);
         let computed = tokio::task::spawn_blocking(move || {
-            guarded("diagnostics", || analysis.diagnostics()).unwrap_or_default()
+            let settings = settings::resolve(&files, &editor, path.as_deref());
+            let value = guarded(what, || work(&settings))?;
+            Some((settings, value))
         })
         .await
-        .unwrap_or_default();
+        .ok()
+        .flatten()?;
+        self.report_config_problems(&computed.0).await;
+        Some(computed)
+    }
+
+    /// The diagnostics of a snapshot with the document's settings.
+    async fn diagnostics(&self, uri: &Uri, snapshot: &Snapshot) -> Vec<lsp::Diagnostic> {
+        let encoding = self.config().encoding;
+        let analysis = snapshot.analysis.clone();
+        let computed = self
+            .with_settings(uri, "diagnostics", move |settings| {
+                analysis.diagnostics_with(&settings.rules, settings.dockerignore.as_deref())
+            })
+            .await;
+        let Some((_, computed)) = computed else {
+            return Vec::new();
+        };
         computed
             .iter()
-            .map(|diagnostic| convert::diagnostic(&snapshot.rope, diagnostic, encoding))
+            .map(|diagnostic| {
+                convert::diagnostic(&snapshot.rope, diagnostic, encoding, snapshot.version)
+            })
             .collect()
+    }
+
+    /// Publishes the problems of the settings file in force when they changed, and clears those
+    /// of settings files that are gone.
+    async fn report_config_problems(&self, settings: &DocumentSettings) {
+        let _publishing = self.publishing.lock().await;
+        let mut due: Vec<(PathBuf, Option<Arc<str>>, Vec<ConfigProblem>)> = Vec::new();
+        {
+            let mut published = self
+                .config_published
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(file) = &settings.config_file {
+                let changed = published
+                    .get(&file.path)
+                    .map_or(!file.problems.is_empty(), |old| *old != file.problems);
+                if changed {
+                    due.push((
+                        file.path.clone(),
+                        Some(file.text.clone()),
+                        file.problems.clone(),
+                    ));
+                }
+                published.insert(file.path.clone(), file.problems.clone());
+            }
+            for missing in &settings.missing_config_files {
+                if published.remove(missing).is_some_and(|old| !old.is_empty()) {
+                    due.push((missing.clone(), None, Vec::new()));
+                }
+            }
+        }
+        let encoding = self.config().encoding;
+        for (path, text, problems) in due {
+            let Some(uri) = Uri::from_file_path(&path) else {
+                continue;
+            };
+            let rope = Rope::from_str(text.as_deref().unwrap_or_default());
+            let diagnostics = problems
+                .iter()
+                .map(|problem| convert::config_problem(&rope, problem, encoding))
+                .collect();
+            self.client
+                .publish_diagnostics(uri, diagnostics, None)
+                .await;
+        }
     }
 
     /// Publishes the diagnostics of the latest version of `uri`, unless they are published
     /// already or the document changed or closed while they were computed (its newer version is
     /// queued then).
-    async fn publish(&self, client: &Client, uri: Uri) {
+    async fn publish(&self, uri: Uri) {
+        let generation = self.settings_generation.load(Ordering::SeqCst);
         let due = self
             .documents()
             .get(&uri)
-            .is_some_and(|entry| entry.published != Some(entry.revision));
+            .is_some_and(|entry| entry.published != Some((entry.revision, generation)));
         if !due {
             return;
         }
         let Some(snapshot) = self.snapshot(&uri) else {
             return;
         };
-        let diagnostics = self.diagnostics(&snapshot).await;
+        let diagnostics = self.diagnostics(&uri, &snapshot).await;
         let _publishing = self.publishing.lock().await;
+        if self.settings_generation.load(Ordering::SeqCst) != generation {
+            // Computed with older settings; the change queued this document again.
+            return;
+        }
         {
             let mut documents = self.documents();
             match documents.get_mut(&uri) {
                 Some(entry) if entry.revision == snapshot.revision => {
-                    entry.published = Some(snapshot.revision);
+                    entry.published = Some((snapshot.revision, generation));
                 }
                 _ => return,
             }
         }
-        client
+        self.client
             .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
             .await;
     }
 }
 
 /// Publishes diagnostics for the documents named on `changed`, newest version only.
-async fn publish_diagnostics(
-    state: Arc<State>,
-    client: Client,
-    mut changed: mpsc::UnboundedReceiver<Uri>,
-) {
+async fn publish_diagnostics(state: Arc<State>, mut changed: mpsc::UnboundedReceiver<Uri>) {
     let mut batch = Vec::new();
     while changed.recv_many(&mut batch, usize::MAX).await > 0 {
         let mut seen = std::collections::HashSet::new();
         for uri in batch.drain(..) {
             if seen.insert(uri.clone()) {
-                state.publish(&client, uri).await;
+                state.publish(uri).await;
             }
         }
     }
@@ -241,8 +454,6 @@ async fn publish_diagnostics(
 pub struct Server {
     client: Client,
     state: Arc<State>,
-    /// Documents whose diagnostics are due, for the diagnostics task.
-    changed: mpsc::UnboundedSender<Uri>,
     resolve: Mutex<ResolveCache>,
     shutdown_requested: Arc<AtomicBool>,
 }
@@ -254,18 +465,24 @@ impl Server {
         client: Client,
         shutdown_requested: Arc<AtomicBool>,
     ) -> (Server, impl Future<Output = ()> + Send + 'static) {
+        let (changed, receiver) = mpsc::unbounded_channel();
         let state = Arc::new(State {
+            client: client.clone(),
             config: RwLock::new(ClientConfig::default()),
+            editor: RwLock::new((Arc::new(EditorSettings::default()), 0)),
+            settings_requests: AtomicU64::new(0),
+            settings_generation: AtomicU64::new(0),
+            files: Arc::new(FileCache::default()),
+            config_published: Mutex::new(HashMap::new()),
+            changed,
             documents: Mutex::new(HashMap::new()),
             revisions: AtomicU64::new(0),
             publishing: tokio::sync::Mutex::new(()),
         });
-        let (changed, receiver) = mpsc::unbounded_channel();
-        let task = publish_diagnostics(state.clone(), client.clone(), receiver);
+        let task = publish_diagnostics(state.clone(), receiver);
         let server = Server {
             client,
             state,
-            changed,
             resolve: Mutex::new(ResolveCache::default()),
             shutdown_requested,
         };
@@ -307,7 +524,14 @@ impl Server {
             published: None,
         };
         self.documents().insert(uri.clone(), entry);
-        let _ = self.changed.send(uri);
+        self.diagnostics_due(uri);
+    }
+
+    /// Queues the push of a document's diagnostics, for clients that do not pull them.
+    fn diagnostics_due(&self, uri: Uri) {
+        if !self.config().pull_diagnostics {
+            let _ = self.state.changed.send(uri);
+        }
     }
 
     /// Applies a batch of changes in order; returns messages about clamped ranges for the
@@ -357,7 +581,7 @@ impl Server {
             ));
         }
         drop(documents);
-        let _ = self.changed.send(uri);
+        self.diagnostics_due(uri);
         notes
     }
 
@@ -460,6 +684,114 @@ impl Server {
         (hover, note)
     }
 
+    /// The code actions for a request, computed from the current document: the quick fixes of
+    /// each of our diagnostics in the request's context (found again from its `data`), and the
+    /// file's fix-all when the client asks for `source.fixAll` actions.
+    async fn code_actions(&self, params: lsp::CodeActionParams) -> Vec<lsp::CodeActionOrCommand> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return Vec::new();
+        };
+        let only = params.context.only.as_deref();
+        let wants = |kind: &lsp::CodeActionKind| match only {
+            None => *kind == lsp::CodeActionKind::QUICKFIX,
+            Some(only) => only.iter().any(|asked| {
+                let (asked, kind) = (asked.as_str(), kind.as_str());
+                asked.is_empty()
+                    || kind
+                        .strip_prefix(asked)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            }),
+        };
+        let fix_all = only.is_some() && wants(&FIX_ALL_KIND);
+        let ours: Vec<(lsp::Diagnostic, DiagnosticData)> = if wants(&lsp::CodeActionKind::QUICKFIX)
+        {
+            params
+                .context
+                .diagnostics
+                .into_iter()
+                .filter(|diagnostic| diagnostic.source.as_deref() == Some("dockls"))
+                .filter_map(|diagnostic| {
+                    let data = DiagnosticData::from_json(diagnostic.data.as_ref()?)?;
+                    Some((diagnostic, data))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if ours.is_empty() && !fix_all {
+            return Vec::new();
+        }
+        if ours
+            .iter()
+            .any(|(_, data)| data.version != snapshot.version)
+        {
+            log(&format!(
+                "codeAction for {}: diagnostics of an older version; fixes are computed on \
+                 version {} and offered where the finding is still at the same place",
+                uri.as_str(),
+                snapshot.version
+            ));
+        }
+        let requested: Vec<(DiagnosticData, String)> = ours
+            .iter()
+            .map(|(diagnostic, data)| (data.clone(), diagnostic.message.clone()))
+            .collect();
+        let analysis = snapshot.analysis.clone();
+        let computed = self
+            .state
+            .with_settings(&uri, "codeAction", move |settings| {
+                compute_actions(&analysis, settings, &requested, fix_all)
+            })
+            .await;
+        let Some((_, computed)) = computed else {
+            return Vec::new();
+        };
+        let config = self.config();
+        let target = EditTarget {
+            uri: &uri,
+            rope: &snapshot.rope,
+            version: snapshot.version,
+            encoding: config.encoding,
+            document_changes: config.document_changes,
+        };
+        let mut result = Vec::new();
+        for ((diagnostic, _), fixes) in ours.iter().zip(&computed.quick_fixes) {
+            for QuickFix { fix, preferred } in fixes {
+                result.push(convert::code_action(
+                    &target,
+                    fix,
+                    lsp::CodeActionKind::QUICKFIX,
+                    vec![diagnostic.clone()],
+                    *preferred,
+                ));
+            }
+        }
+        for (fix, indexes) in &computed.rule_wide {
+            let diagnostics = indexes.iter().map(|&i| ours[i].0.clone()).collect();
+            result.push(convert::code_action(
+                &target,
+                fix,
+                lsp::CodeActionKind::QUICKFIX,
+                diagnostics,
+                false,
+            ));
+        }
+        if let Some(fix) = &computed.fix_all {
+            result.push(convert::code_action(
+                &target,
+                fix,
+                FIX_ALL_KIND,
+                Vec::new(),
+                false,
+            ));
+        }
+        result
+            .into_iter()
+            .map(lsp::CodeActionOrCommand::CodeAction)
+            .collect()
+    }
+
     /// `dockls/documentText`: the server's copy of a document's text.
     pub async fn document_text(
         &self,
@@ -470,6 +802,65 @@ impl Server {
             .get(&params.uri)
             .map(|entry| entry.document.text()))
     }
+}
+
+/// The fixes a code action request gets, in editor terms.
+struct ComputedActions {
+    /// Per requested diagnostic, in order; empty for one whose finding is gone.
+    quick_fixes: Vec<Vec<QuickFix>>,
+    /// Each rule-wide fix once, with the requested diagnostics of its rule.
+    rule_wide: Vec<(Fix, Vec<usize>)>,
+    fix_all: Option<Fix>,
+}
+
+/// Analyses the document with its settings and picks, for each requested diagnostic, the
+/// current finding it names.
+fn compute_actions(
+    analysis: &Analysis,
+    settings: &DocumentSettings,
+    requested: &[(DiagnosticData, String)],
+    fix_all: bool,
+) -> ComputedActions {
+    let dockerignore = settings.dockerignore.as_deref();
+    let current = analysis.diagnostics_with(&settings.rules, dockerignore);
+    let context = rules::Context {
+        text: analysis.text(),
+        tree: analysis.tree(),
+        model: analysis.model(),
+        config: &settings.rules,
+        dockerignore,
+    };
+    let mut computed = ComputedActions {
+        quick_fixes: Vec::new(),
+        rule_wide: Vec::new(),
+        fix_all: None,
+    };
+    let mut rule_wide_rules: Vec<&str> = Vec::new();
+    for (index, (data, message)) in requested.iter().enumerate() {
+        let Some(found) = actions::find(&current, data, message) else {
+            computed.quick_fixes.push(Vec::new());
+            continue;
+        };
+        computed
+            .quick_fixes
+            .push(actions::quick_fixes(&context, found));
+        let Some(rule) = found.rule else {
+            continue;
+        };
+        match rule_wide_rules.iter().position(|name| *name == rule.name) {
+            Some(at) => computed.rule_wide[at].1.push(index),
+            None => {
+                if let Some(fix) = actions::rule_wide_fix(&context, found) {
+                    rule_wide_rules.push(rule.name);
+                    computed.rule_wide.push((fix, vec![index]));
+                }
+            }
+        }
+    }
+    if fix_all {
+        computed.fix_all = actions::fix_all(analysis, &context, &current);
+    }
+    computed
 }
 
 impl Server {
@@ -487,6 +878,20 @@ impl LanguageServer for Server {
             .config
             .write()
             .unwrap_or_else(PoisonError::into_inner) = config;
+        if let Some(options) = params.initialization_options {
+            let options = settings::section(options);
+            let mut editor = self
+                .state
+                .editor
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            let mut settings = (*editor.0).clone();
+            settings.initialization = options;
+            for problem in settings.apply(&rules::RuleConfig::default()).1 {
+                log(&format!("initializationOptions: {problem}; ignored"));
+            }
+            editor.0 = Arc::new(settings);
+        }
         log(&format!(
             "initialize: position encoding {:?}",
             config.encoding
@@ -506,6 +911,13 @@ impl LanguageServer for Server {
                 ..lsp::CompletionOptions::default()
             }),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, FIX_ALL_KIND]),
+                    resolve_provider: Some(false),
+                    ..lsp::CodeActionOptions::default()
+                },
+            )),
             diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
                 lsp::DiagnosticOptions {
                     identifier: Some("dockls".to_owned()),
@@ -524,6 +936,68 @@ impl LanguageServer for Server {
             }),
             ..lsp::InitializeResult::default()
         })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let config = self.config();
+        let mut registrations = Vec::new();
+        if config.configuration_registration {
+            registrations.push(lsp::Registration {
+                id: "dockls/didChangeConfiguration".to_owned(),
+                method: "workspace/didChangeConfiguration".to_owned(),
+                register_options: None,
+            });
+        }
+        if config.watched_files_registration {
+            let watchers = WATCHED_FILES
+                .iter()
+                .map(|glob| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String((*glob).to_owned()),
+                    kind: None,
+                })
+                .collect();
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+            registrations.push(lsp::Registration {
+                id: "dockls/didChangeWatchedFiles".to_owned(),
+                method: "workspace/didChangeWatchedFiles".to_owned(),
+                register_options: serde_json::to_value(options).ok(),
+            });
+        }
+        // Requests to the client run in their own tasks: a handler waiting for the client's
+        // answer would hold one of the server's few concurrent handler slots.
+        if !registrations.is_empty() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = client.register_capability(registrations).await {
+                    log(&format!("client/registerCapability failed: {error}"));
+                }
+            });
+        }
+        if config.workspace_configuration {
+            let state = self.state.clone();
+            tokio::spawn(async move { state.fetch_workspace_settings().await });
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        if self.config().workspace_configuration {
+            let state = self.state.clone();
+            tokio::spawn(async move { state.fetch_workspace_settings().await });
+        } else {
+            let value = settings::section(params.settings);
+            self.state
+                .update_editor_settings(0, |settings| settings.workspace = value)
+                .await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        for change in &params.changes {
+            if let Some(path) = settings::file_path(&change.uri) {
+                self.state.files.forget(&path);
+            }
+        }
+        self.state.settings_changed();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -549,6 +1023,9 @@ impl LanguageServer for Server {
             ));
             return;
         }
+        if self.config().pull_diagnostics {
+            return;
+        }
         let _publishing = self.state.publishing.lock().await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
@@ -557,8 +1034,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::DocumentDiagnosticParams,
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
-        let items = match self.snapshot(&params.text_document.uri) {
-            Some(snapshot) => self.state.diagnostics(&snapshot).await,
+        let uri = &params.text_document.uri;
+        let items = match self.snapshot(uri) {
+            Some(snapshot) => self.state.diagnostics(uri, &snapshot).await,
             None => Vec::new(),
         };
         Ok(lsp::DocumentDiagnosticReportResult::Report(
@@ -587,6 +1065,13 @@ impl LanguageServer for Server {
     ) -> Result<lsp::CompletionItem> {
         self.resolve_documentation(&mut item);
         Ok(item)
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        Ok(Some(self.code_actions(params).await))
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {

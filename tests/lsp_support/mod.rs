@@ -248,7 +248,8 @@ pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
-/// Client capabilities: the position encodings offered, snippets, markdown.
+/// Client capabilities: the position encodings offered, snippets, markdown. The client takes
+/// pushed diagnostics only; see [`pull_capabilities`].
 pub fn capabilities(encodings: &[&str], snippets: bool) -> Value {
     let mut capabilities = json!({
         "textDocument": {
@@ -258,12 +259,19 @@ pub fn capabilities(encodings: &[&str], snippets: bool) -> Value {
             }},
             "hover": { "contentFormat": ["markdown", "plaintext"] },
             "publishDiagnostics": { "versionSupport": true },
-            "diagnostic": { "dynamicRegistration": false },
         }
     });
     if !encodings.is_empty() {
         capabilities["general"] = json!({ "positionEncodings": encodings });
     }
+    capabilities
+}
+
+/// [`capabilities`] of a client that pulls diagnostics (`textDocument/diagnostic`), as VS Code
+/// does.
+pub fn pull_capabilities(encodings: &[&str], snippets: bool) -> Value {
+    let mut capabilities = capabilities(encodings, snippets);
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
     capabilities
 }
 

@@ -1,0 +1,369 @@
+//! Code actions, in editor terms: which fixes answer a diagnostic, and the file-wide fix-all.
+//!
+//! Nothing is cached between the diagnostics and the code action request. A diagnostic carries
+//! [`DiagnosticData`] (the version it was computed on, its rule and byte range); the code action
+//! handler analyses the document as it is now and picks the finding with that rule and range.
+//! If the document changed in between and that finding moved or went away, the diagnostic gets
+//! no action: a fix is only ever computed from, and applied to, the current text.
+
+use std::ops::Range;
+
+use serde_json::{json, Value};
+
+use crate::analysis::{Analysis, Diagnostic};
+use crate::rules::{self, Context, Edit, Fix};
+use crate::syntax;
+
+/// What a diagnostic's `data` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticData {
+    /// The client's version of the document the diagnostic was computed on.
+    pub version: i32,
+    pub rule: String,
+    /// Bytes in that version.
+    pub range: Range<usize>,
+}
+
+impl DiagnosticData {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "version": self.version,
+            "rule": self.rule,
+            "range": [self.range.start, self.range.end],
+        })
+    }
+
+    /// Reads `data` back; `None` for anything we did not write.
+    pub fn from_json(data: &Value) -> Option<DiagnosticData> {
+        let number = |value: &Value| value.as_u64().and_then(|n| usize::try_from(n).ok());
+        let range = data.get("range")?.as_array()?;
+        let [start, end] = range.as_slice() else {
+            return None;
+        };
+        let (start, end) = (number(start)?, number(end)?);
+        Some(DiagnosticData {
+            version: i32::try_from(data.get("version")?.as_i64()?).ok()?,
+            rule: data.get("rule")?.as_str()?.to_owned(),
+            range: start..end.max(start),
+        })
+    }
+}
+
+/// The current diagnostic a diagnostic's data names: the same rule at the same bytes,
+/// preferring one with the same message when a rule reports twice at one place.
+pub fn find<'a>(
+    current: &'a [Diagnostic],
+    data: &DiagnosticData,
+    message: &str,
+) -> Option<&'a Diagnostic> {
+    let mut candidates = current.iter().filter(|diagnostic| {
+        diagnostic.rule.is_some_and(|rule| rule.name == data.rule) && diagnostic.range == data.range
+    });
+    let first = candidates.next()?;
+    Some(
+        std::iter::once(first)
+            .chain(candidates)
+            .find(|diagnostic| diagnostic.message == message)
+            .unwrap_or(first),
+    )
+}
+
+/// A quick fix for one diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickFix {
+    pub fix: Fix,
+    /// The rule's first own fix: what the editor applies on "auto fix".
+    pub preferred: bool,
+}
+
+/// The quick fixes of a diagnostic: the rule's fixes, then "suppress here".
+pub fn quick_fixes(context: &Context, diagnostic: &Diagnostic) -> Vec<QuickFix> {
+    let Some(rule) = diagnostic.rule else {
+        return Vec::new();
+    };
+    let mut fixes: Vec<QuickFix> = diagnostic
+        .fixes
+        .iter()
+        .filter(|fix| !fix.edits.is_empty())
+        .enumerate()
+        .map(|(index, fix)| QuickFix {
+            fix: fix.clone(),
+            preferred: index == 0,
+        })
+        .collect();
+    fixes.push(QuickFix {
+        fix: Fix {
+            title: format!("Suppress `{}` here", rule.name),
+            edits: vec![rules::suppress_edit(context, rule, diagnostic.range.start)],
+            is_snippet: false,
+            safe: false,
+        },
+        preferred: false,
+    });
+    fixes
+}
+
+/// The rule-wide fix a diagnostic's rule offers besides its own fixes (merging all consecutive
+/// RUNs for `split-run-layers`).
+pub fn rule_wide_fix(context: &Context, diagnostic: &Diagnostic) -> Option<Fix> {
+    rules::fix_all(diagnostic.rule?, context).filter(|fix| !fix.edits.is_empty())
+}
+
+/// One fix for the whole file: every rule-wide fix of a rule that reports, then the first safe
+/// fix (no snippet) of each diagnostic whose edits overlap none already taken. `None` when
+/// there is nothing to fix, or when the result would have more syntax errors than the text.
+pub fn fix_all(analysis: &Analysis, context: &Context, current: &[Diagnostic]) -> Option<Fix> {
+    let mut taken: Vec<Edit> = Vec::new();
+    let mut rule_wide: Vec<&str> = Vec::new();
+    for diagnostic in current {
+        let Some(rule) = diagnostic.rule else {
+            continue;
+        };
+        if rule_wide.contains(&rule.name) {
+            continue;
+        }
+        if let Some(fix) = rule_wide_fix(context, diagnostic).filter(|fix| fix.safe) {
+            if !conflicts(&taken, &fix.edits) {
+                taken.extend(fix.edits);
+                rule_wide.push(rule.name);
+            }
+        }
+    }
+    for diagnostic in current {
+        if diagnostic
+            .rule
+            .is_some_and(|rule| rule_wide.contains(&rule.name))
+        {
+            continue;
+        }
+        let Some(fix) = diagnostic
+            .fixes
+            .iter()
+            .find(|fix| fix.safe && !fix.is_snippet && !fix.edits.is_empty())
+        else {
+            continue;
+        };
+        if !conflicts(&taken, &fix.edits) {
+            taken.extend(fix.edits.iter().cloned());
+        }
+    }
+    if taken.is_empty() {
+        return None;
+    }
+    // A fix must never break the file: compare syntax errors before and after.
+    let text = analysis.text();
+    let fixed = rules::apply_edits(text, &taken);
+    let after = Analysis::from_text(&fixed);
+    let errors_before = syntax::syntax_errors(analysis.tree(), text.as_bytes()).len();
+    let errors_after = syntax::syntax_errors(after.tree(), fixed.as_bytes()).len();
+    if errors_after > errors_before {
+        return None;
+    }
+    taken.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    Some(Fix {
+        title: "Apply all safe dockls fixes".to_owned(),
+        edits: taken,
+        is_snippet: false,
+        safe: true,
+    })
+}
+
+/// Whether any of `edits` touches the bytes of an edit in `taken` or of another in `edits`.
+/// Two insertions at one offset conflict too: their order would be arbitrary.
+fn conflicts(taken: &[Edit], edits: &[Edit]) -> bool {
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| {
+        a.start < b.end && b.start < a.end || a.start == b.start
+    };
+    edits.iter().enumerate().any(|(index, edit)| {
+        taken
+            .iter()
+            .chain(&edits[..index])
+            .any(|other| overlaps(&other.range, &edit.range))
+    })
+}
+
+/// The text a snippet inserts when every placeholder keeps its default: `:${1:tag}` → `:tag`,
+/// `$1` and `$0` → nothing, `${1|a,b|}` → `a`, `\$` → `$`. A `$` not followed by a tab stop
+/// (a Dockerfile variable such as `$HOME` or `${IMAGE}`) is kept as written.
+///
+/// A `WorkspaceEdit` has no snippets (LSP 3.18's `SnippetTextEdit` is not in our protocol
+/// types), so a snippet fix is applied as this text; the user edits the default afterwards.
+pub fn snippet_text(snippet: &str) -> String {
+    let chars: Vec<char> = snippet.chars().collect();
+    let mut out = String::with_capacity(snippet.len());
+    let mut at = 0;
+    expand(&chars, &mut at, &mut out, false);
+    out
+}
+
+/// Copies `chars` from `at` to `out`, expanding tab stops; when `nested`, stops after the
+/// `}` that closes the placeholder being read.
+fn expand(chars: &[char], at: &mut usize, out: &mut String, nested: bool) {
+    while let Some(&c) = chars.get(*at) {
+        match c {
+            '\\' if matches!(chars.get(*at + 1), Some('$' | '}' | '\\')) => {
+                out.push(chars[*at + 1]);
+                *at += 2;
+            }
+            '}' if nested => {
+                *at += 1;
+                return;
+            }
+            '$' => {
+                if !tab_stop(chars, at, out) {
+                    out.push('$');
+                    *at += 1;
+                }
+            }
+            _ => {
+                out.push(c);
+                *at += 1;
+            }
+        }
+    }
+}
+
+/// Expands the tab stop at `at` (`$1`, `${1}`, `${1:default}`, `${1|a,b|}`); `false`, with
+/// nothing consumed, when there is none.
+fn tab_stop(chars: &[char], at: &mut usize, out: &mut String) -> bool {
+    let digits = |from: usize| {
+        chars[from.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let start = *at;
+    let plain = digits(start + 1);
+    if plain > 0 {
+        *at = start + 1 + plain;
+        return true;
+    }
+    if chars.get(start + 1) != Some(&'{') {
+        return false;
+    }
+    let count = digits(start + 2);
+    if count == 0 {
+        return false;
+    }
+    let after = start + 2 + count;
+    match chars.get(after) {
+        Some('}') => {
+            *at = after + 1;
+            true
+        }
+        Some(':') => {
+            *at = after + 1;
+            expand(chars, at, out, true);
+            true
+        }
+        Some('|') => {
+            let Some(close) = (after + 1..chars.len().saturating_sub(1))
+                .find(|&i| chars[i] == '|' && chars[i + 1] == '}')
+            else {
+                return false;
+            };
+            let first: String = chars[after + 1..close]
+                .iter()
+                .take_while(|&&c| c != ',')
+                .collect();
+            out.push_str(&first);
+            *at = close + 2;
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleConfig;
+
+    fn context<'a>(analysis: &'a Analysis, config: &'a RuleConfig) -> Context<'a> {
+        Context {
+            text: analysis.text(),
+            tree: analysis.tree(),
+            model: analysis.model(),
+            config,
+            dockerignore: None,
+        }
+    }
+
+    #[test]
+    fn snippets_become_their_default_text() {
+        assert_eq!(snippet_text(":${1:tag}"), ":tag");
+        assert_eq!(snippet_text("CMD ${1:command}$0"), "CMD command");
+        assert_eq!(snippet_text("${1:a ${2:b}} c"), "a b c");
+        assert_eq!(snippet_text("${1|bash,sh|}"), "bash");
+        assert_eq!(snippet_text("\\$HOME \\} ${2}"), "$HOME } ");
+        // Dockerfile variables are not tab stops.
+        assert_eq!(snippet_text("FROM ${IMAGE}:$TAG"), "FROM ${IMAGE}:$TAG");
+        assert_eq!(snippet_text("$"), "$");
+        assert_eq!(snippet_text("${1:unclosed"), "unclosed");
+    }
+
+    #[test]
+    fn data_round_trips_and_rejects_foreign_data() {
+        let data = DiagnosticData {
+            version: 3,
+            rule: "unknown-instruction".to_owned(),
+            range: 4..7,
+        };
+        assert_eq!(DiagnosticData::from_json(&data.to_json()), Some(data));
+        assert_eq!(DiagnosticData::from_json(&json!({ "fix": 1 })), None);
+        assert_eq!(DiagnosticData::from_json(&json!(null)), None);
+        assert_eq!(
+            DiagnosticData::from_json(&json!({ "version": 1, "rule": "x", "range": [1] })),
+            None
+        );
+    }
+
+    #[test]
+    fn quick_fixes_are_the_rule_fixes_then_suppression() {
+        let analysis = Analysis::from_text("FROM alpine:3\nRUM echo\n");
+        let config = RuleConfig::default();
+        let context = context(&analysis, &config);
+        let current = analysis.diagnostics_with(&config, None);
+        let data = DiagnosticData {
+            version: 1,
+            rule: "unknown-instruction".to_owned(),
+            range: 14..17,
+        };
+        let found = find(&current, &data, "").expect("the finding");
+        let fixes = quick_fixes(&context, found);
+        let titles: Vec<(&str, bool)> = fixes
+            .iter()
+            .map(|f| (f.fix.title.as_str(), f.preferred))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("Change to `RUN`", true),
+                ("Suppress `unknown-instruction` here", false)
+            ]
+        );
+        let moved = DiagnosticData {
+            range: 15..18,
+            ..data
+        };
+        assert_eq!(find(&current, &moved, ""), None);
+    }
+
+    #[test]
+    fn fix_all_merges_runs_and_applies_safe_fixes() {
+        let text = "FROM alpine:3\nRUN a\nRUN b\nRUM c\n";
+        let analysis = Analysis::from_text(text);
+        let config = RuleConfig::default();
+        let context = context(&analysis, &config);
+        let current = analysis.diagnostics_with(&config, None);
+        let fix = fix_all(&analysis, &context, &current).expect("a fix");
+        let fixed = rules::apply_edits(text, &fix.edits);
+        assert_eq!(fixed, "FROM alpine:3\nRUN a \\\n    && b\nRUN c\n");
+        let clean = Analysis::from_text("FROM alpine:3\nRUN a\n");
+        let context = super::tests::context(&clean, &config);
+        assert_eq!(
+            fix_all(&clean, &context, &clean.diagnostics_with(&config, None)),
+            None
+        );
+    }
+}
