@@ -6,7 +6,8 @@ use std::io::{BufReader, Read, Write};
 use std::process::{Command, Stdio};
 
 use lsp_support::{
-    capabilities, floor_boundary, offset, range, read_message, slice, Client, Encoding, Rng, URI,
+    apply_text_edits, capabilities, floor_boundary, offset, pull_capabilities, range, read_message,
+    slice, Client, Encoding, Rng, TempDir, URI,
 };
 use serde_json::{json, Value};
 
@@ -704,4 +705,442 @@ fn the_server_writes_nothing_but_protocol_to_stdout() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stderr).contains("dockls:"));
+}
+
+/// Code actions for `diagnostics`, of the kinds in `only` when given.
+fn code_actions(
+    client: &mut Client,
+    uri: &str,
+    diagnostics: &[Value],
+    only: Option<&[&str]>,
+) -> Vec<Value> {
+    let mut context = json!({ "diagnostics": diagnostics, "triggerKind": 1 });
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let origin = json!({ "line": 0, "character": 0 });
+    let actions = client.request_ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": origin, "end": origin },
+            "context": context,
+        }),
+    );
+    actions.as_array().cloned().expect("a list of actions")
+}
+
+fn titles(actions: &[Value]) -> Vec<&str> {
+    actions
+        .iter()
+        .map(|action| action["title"].as_str().expect("a title"))
+        .collect()
+}
+
+/// The text edits of an action's workspace edit, from `changes` or `documentChanges`.
+fn edits_of(action: &Value, uri: &str) -> Vec<Value> {
+    let edit = &action["edit"];
+    if let Some(changes) = edit.get("changes") {
+        return changes[uri].as_array().cloned().expect("edits for the uri");
+    }
+    let document = &edit["documentChanges"][0];
+    assert_eq!(document["textDocument"]["uri"], uri, "{action}");
+    document["edits"].as_array().cloned().expect("edits")
+}
+
+fn apply_action(text: &str, action: &Value, uri: &str) -> String {
+    apply_text_edits(text, &edits_of(action, uri), Encoding::Utf16)
+}
+
+/// Replaces the whole text of an open document.
+fn replace_text(client: &mut Client, uri: &str, version: i64, text: &str) {
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "text": text }],
+        }),
+    );
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn diagnostics_link_to_the_rule_docs_and_carry_their_data() {
+    let (mut client, _) = Client::initialized(capabilities(&[], false));
+    client.open(URI, 3, "FROM alpine:3.20\nRUM echo hi\n");
+    let diagnostics = client.diagnostics(URI, 3);
+    assert_eq!(codes(&diagnostics), ["unknown-instruction"]);
+    assert_eq!(
+        diagnostics[0]["codeDescription"]["href"],
+        "https://github.com/dockls/dockls/blob/main/docs/rules/unknown-instruction.md"
+    );
+    assert_eq!(
+        diagnostics[0]["data"],
+        json!({ "version": 3, "rule": "unknown-instruction", "range": [17, 20] })
+    );
+    // A syntax error has no rule page and no fix.
+    client.open("file:///work/broken.Dockerfile", 1, "FROM \n");
+    let broken = client.diagnostics("file:///work/broken.Dockerfile", 1);
+    let syntax = broken
+        .iter()
+        .find(|d| d["code"] == "syntax-error")
+        .expect("a syntax error");
+    assert!(syntax.get("codeDescription").is_none(), "{syntax}");
+    assert!(syntax.get("data").is_none(), "{syntax}");
+}
+
+#[test]
+fn quick_fix_changes_rum_to_run_and_suppression_silences_it() {
+    let (mut client, result) = Client::initialized(capabilities(&[], false));
+    assert_eq!(
+        result["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll.dockls"])
+    );
+    let text = "FROM alpine:3.20\nRUM echo hi\n";
+    client.open(URI, 1, text);
+    let diagnostics = client.diagnostics(URI, 1);
+    let actions = code_actions(&mut client, URI, &diagnostics, None);
+    assert_eq!(
+        titles(&actions),
+        ["Change to `RUN`", "Suppress `unknown-instruction` here"]
+    );
+    let change = &actions[0];
+    assert_eq!(change["kind"], "quickfix");
+    assert_eq!(change["isPreferred"], true);
+    assert_eq!(change["diagnostics"], json!([diagnostics[0]]));
+    assert_eq!(
+        apply_action(text, change, URI),
+        "FROM alpine:3.20\nRUN echo hi\n"
+    );
+
+    let suppress = &actions[1];
+    assert_eq!(suppress["kind"], "quickfix");
+    assert!(suppress.get("isPreferred").is_none(), "{suppress}");
+    let suppressed = apply_action(text, suppress, URI);
+    assert_eq!(
+        suppressed,
+        "FROM alpine:3.20\n# dockls ignore=unknown-instruction\nRUM echo hi\n"
+    );
+    replace_text(&mut client, URI, 2, &suppressed);
+    assert_eq!(client.diagnostics(URI, 2), Vec::<Value>::new());
+
+    // Diagnostics that are not ours get no action.
+    let mut foreign = diagnostics[0].clone();
+    foreign["source"] = json!("hadolint");
+    assert_eq!(
+        code_actions(&mut client, URI, &[foreign], None),
+        Vec::<Value>::new()
+    );
+}
+
+#[test]
+fn split_runs_offer_the_merge_and_the_merge_of_the_whole_file() {
+    let (mut client, _) = Client::initialized(capabilities(&[], false));
+    let text = "FROM alpine:3.20\nRUN a\nRUN b\nWORKDIR /x\nRUN c\nRUN d\n";
+    client.open(URI, 1, text);
+    let diagnostics = client.diagnostics(URI, 1);
+    assert_eq!(
+        codes(&diagnostics),
+        ["split-run-layers", "split-run-layers"]
+    );
+    let actions = code_actions(&mut client, URI, &diagnostics, None);
+    assert_eq!(
+        titles(&actions),
+        [
+            "Merge into the RUN above",
+            "Suppress `split-run-layers` here",
+            "Merge into the RUN above",
+            "Suppress `split-run-layers` here",
+            "Merge all consecutive RUN instructions in this file",
+        ]
+    );
+    assert_eq!(
+        apply_action(text, &actions[0], URI),
+        "FROM alpine:3.20\nRUN a \\\n    && b\nWORKDIR /x\nRUN c\nRUN d\n"
+    );
+    let merge_all = &actions[4];
+    assert_eq!(merge_all["kind"], "quickfix");
+    assert_eq!(
+        merge_all["diagnostics"],
+        json!(diagnostics),
+        "both findings"
+    );
+    let merged = apply_action(text, merge_all, URI);
+    assert_eq!(
+        merged,
+        "FROM alpine:3.20\nRUN a \\\n    && b\nWORKDIR /x\nRUN c \\\n    && d\n"
+    );
+    replace_text(&mut client, URI, 2, &merged);
+    assert_eq!(client.diagnostics(URI, 2), Vec::<Value>::new());
+}
+
+#[test]
+fn source_fix_all_applies_every_safe_fix() {
+    let (mut client, _) = Client::initialized(capabilities(&[], false));
+    let text = "FROM alpine:3.20\nRUM a\nWORKDIR /x\nRUN b\nRUN c\nFROM alpine\n";
+    client.open(URI, 1, text);
+    let diagnostics = client.diagnostics(URI, 1);
+    assert_eq!(
+        codes(&diagnostics),
+        [
+            "unknown-instruction",
+            "split-run-layers",
+            "untagged-base-image"
+        ]
+    );
+    for only in [
+        &["source.fixAll"][..],
+        &["source"],
+        &["source.fixAll.dockls"],
+    ] {
+        let actions = code_actions(&mut client, URI, &diagnostics, Some(only));
+        assert_eq!(
+            titles(&actions),
+            ["Apply all safe dockls fixes"],
+            "{only:?}"
+        );
+        let fix_all = &actions[0];
+        assert_eq!(fix_all["kind"], "source.fixAll.dockls");
+        // The snippet fix of the untagged image is not applied: it needs the user's input.
+        assert_eq!(
+            apply_action(text, fix_all, URI),
+            "FROM alpine:3.20\nRUN a\nWORKDIR /x\nRUN b \\\n    && c\nFROM alpine\n",
+            "{only:?}"
+        );
+    }
+    // Asked for quick fixes only, or for another kind, there is no fix-all.
+    let quick = code_actions(&mut client, URI, &diagnostics, Some(&["quickfix"]));
+    assert!(!titles(&quick).contains(&"Apply all safe dockls fixes"));
+    assert!(!quick.is_empty());
+    assert_eq!(
+        code_actions(&mut client, URI, &diagnostics, Some(&["refactor"])),
+        Vec::<Value>::new()
+    );
+    // Even with no diagnostics in the request, fix-all works from the current document.
+    let actions = code_actions(&mut client, URI, &[], Some(&["source.fixAll"]));
+    assert_eq!(titles(&actions), ["Apply all safe dockls fixes"]);
+}
+
+#[test]
+fn snippet_fixes_insert_their_default_text() {
+    let (mut client, _) = Client::initialized(capabilities(&[], true));
+    let text = "FROM alpine\n";
+    client.open(URI, 1, text);
+    let diagnostics = client.diagnostics(URI, 1);
+    assert_eq!(codes(&diagnostics), ["untagged-base-image"]);
+    let actions = code_actions(&mut client, URI, &diagnostics, None);
+    assert_eq!(actions[0]["title"], "Add a tag to the base image");
+    assert_eq!(apply_action(text, &actions[0], URI), "FROM alpine:tag\n");
+}
+
+/// A code action recomputes the fixes on the current text: a diagnostic of an older version
+/// still gets them where its finding has not moved, and none where it has.
+#[test]
+fn code_actions_for_an_older_version_follow_the_current_text() {
+    let mut client_capabilities = capabilities(&[], false);
+    client_capabilities["workspace"] = json!({ "workspaceEdit": { "documentChanges": true } });
+    let (mut client, _) = Client::initialized(client_capabilities);
+    let text = "FROM alpine:3.20\nRUM a\n";
+    client.open(URI, 1, text);
+    let old = client.diagnostics(URI, 1);
+
+    // An edit after the finding: the old diagnostic's finding is where it was.
+    let text = format!("{text}LABEL x=y\n");
+    replace_text(&mut client, URI, 2, &text);
+    let actions = code_actions(&mut client, URI, &old, None);
+    assert_eq!(
+        titles(&actions),
+        ["Change to `RUN`", "Suppress `unknown-instruction` here"]
+    );
+    let document = &actions[0]["edit"]["documentChanges"][0];
+    assert_eq!(
+        document["textDocument"]["version"], 2,
+        "the current version"
+    );
+    assert_eq!(
+        apply_action(&text, &actions[0], URI),
+        "FROM alpine:3.20\nRUN a\nLABEL x=y\n"
+    );
+
+    // An edit before it: the old diagnostic names bytes where the finding no longer is.
+    let text = format!("# comment\n{text}");
+    replace_text(&mut client, URI, 3, &text);
+    assert_eq!(
+        code_actions(&mut client, URI, &old, None),
+        Vec::<Value>::new()
+    );
+    let current = client.diagnostics(URI, 3);
+    let actions = code_actions(&mut client, URI, &current, None);
+    assert_eq!(actions[0]["title"], "Change to `RUN`");
+    assert_eq!(
+        apply_action(&text, &actions[0], URI),
+        "# comment\nFROM alpine:3.20\nRUN a\nLABEL x=y\n"
+    );
+
+    // Data that is not ours, or does not parse, is ignored.
+    let mut garbled = current[0].clone();
+    garbled["data"] = json!({ "version": "x" });
+    assert_eq!(
+        code_actions(&mut client, URI, &[garbled], None),
+        Vec::<Value>::new()
+    );
+}
+
+/// A client that pulls diagnostics gets them by pull only: pushing as well would show each
+/// twice.
+#[test]
+fn a_pulling_client_gets_no_pushed_diagnostics() {
+    let (mut client, _) = Client::initialized(pull_capabilities(&[], false));
+    let text = "FROM alpine:3.20\nRUM echo\n";
+    client.open(URI, 1, text);
+    let pulled = pulled_diagnostics(&mut client, URI);
+    assert_eq!(codes(&pulled), ["unknown-instruction"]);
+    assert_eq!(pulled[0]["data"]["version"], 1);
+    assert!(pulled[0]["codeDescription"]["href"].is_string());
+    let actions = code_actions(&mut client, URI, &pulled, None);
+    assert_eq!(actions[0]["title"], "Change to `RUN`");
+    replace_text(&mut client, URI, 2, "FROM alpine:3.20\nRUN echo\n");
+    assert_eq!(pulled_diagnostics(&mut client, URI), Vec::<Value>::new());
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    // A request after everything: the server handled all of it before answering.
+    client.document_text(URI);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        client.unclaimed("textDocument/publishDiagnostics"),
+        Vec::<Value>::new()
+    );
+}
+
+#[test]
+fn a_settings_file_turns_a_rule_off_and_the_editor_settings_win() {
+    let dir = TempDir::new("settings-file");
+    dir.write(".dockls.toml", "[rules]\nuntagged-base-image = \"off\"\n");
+    let dockerfile = dir.uri("app/Dockerfile");
+    let elsewhere = TempDir::new("settings-none");
+    let other = elsewhere.uri("Dockerfile");
+
+    let (mut client, _) = Client::initialized(capabilities(&[], false));
+    client.open(&dockerfile, 1, "FROM alpine\n");
+    assert_eq!(client.diagnostics(&dockerfile, 1), Vec::<Value>::new());
+    client.open(&other, 1, "FROM alpine\n");
+    assert_eq!(
+        codes(&client.diagnostics(&other, 1)),
+        ["untagged-base-image"]
+    );
+
+    // initializationOptions go over the file, by the rule's name or an alias.
+    let mut client = Client::start();
+    client.request_ok(
+        "initialize",
+        json!({
+            "capabilities": capabilities(&[], false),
+            "initializationOptions": { "rules": { "DL3006": "hint" } },
+        }),
+    );
+    client.notify("initialized", json!({}));
+    client.open(&dockerfile, 1, "FROM alpine\n");
+    let diagnostics = client.diagnostics(&dockerfile, 1);
+    assert_eq!(codes(&diagnostics), ["untagged-base-image"]);
+    assert_eq!(diagnostics[0]["severity"], 4);
+}
+
+#[test]
+fn workspace_configuration_is_fetched_and_fetched_again_on_change() {
+    let dir = TempDir::new("workspace-settings");
+    let dockerfile = dir.uri("Dockerfile");
+    let mut client_capabilities = capabilities(&[], false);
+    client_capabilities["workspace"] = json!({ "configuration": true });
+    let (mut client, _) = Client::initialized(client_capabilities);
+    let request = client.server_request("workspace/configuration");
+    assert_eq!(request["params"]["items"], json!([{ "section": "dockls" }]));
+    client.respond(
+        &request,
+        json!([{ "rules": { "untagged-base-image": "off" } }]),
+    );
+    // Settings are applied in the background, and diagnostics published again when they are:
+    // the document's last diagnostics are those of the settings.
+    client.open(&dockerfile, 1, "FROM alpine\n");
+    client.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == dockerfile && params["diagnostics"] == json!([])
+    });
+
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let request = client.server_request("workspace/configuration");
+    client.respond(&request, json!([{ "rules": { "DL3006": "error" } }]));
+    let republished = client.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == dockerfile && params["diagnostics"] != json!([])
+    });
+    assert_eq!(republished["diagnostics"][0]["code"], "untagged-base-image");
+    assert_eq!(republished["diagnostics"][0]["severity"], 1);
+}
+
+#[test]
+fn a_malformed_settings_file_is_reported_on_itself_and_the_defaults_stay() {
+    for pull in [false, true] {
+        let dir = TempDir::new(if pull {
+            "malformed-pull"
+        } else {
+            "malformed-push"
+        });
+        let config = dir.write(".dockls.toml", "[rules\nuntagged-base-image = \"off\"\n");
+        let dockerfile = dir.uri("Dockerfile");
+        let client_capabilities = if pull {
+            pull_capabilities(&[], false)
+        } else {
+            capabilities(&[], false)
+        };
+        let (mut client, _) = Client::initialized(client_capabilities);
+        client.open(&dockerfile, 1, "FROM alpine\n");
+        let diagnostics = if pull {
+            pulled_diagnostics(&mut client, &dockerfile)
+        } else {
+            client.diagnostics(&dockerfile, 1)
+        };
+        assert_eq!(codes(&diagnostics), ["untagged-base-image"], "defaults");
+        // Pushed on the settings file even to a pulling client: no client pulls for it.
+        let problems = client.notification("textDocument/publishDiagnostics", |params| {
+            params["uri"] == config
+        });
+        let problems = problems["diagnostics"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["code"], "config-error");
+        assert_eq!(problems[0]["source"], "dockls");
+        assert_eq!(problems[0]["severity"], 1);
+        assert_eq!(problems[0]["range"]["start"]["line"], 0);
+
+        // Repaired and reported as changed: its problems are cleared and it applies.
+        dir.write(".dockls.toml", "[rules]\nuntagged-base-image = \"off\"\n");
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": config, "type": 2 }] }),
+        );
+        if pull {
+            replace_text(&mut client, &dockerfile, 2, "FROM alpine\n");
+            assert_eq!(
+                pulled_diagnostics(&mut client, &dockerfile),
+                Vec::<Value>::new()
+            );
+        } else {
+            let republished = client.notification("textDocument/publishDiagnostics", |params| {
+                params["uri"] == dockerfile && params["diagnostics"] == json!([])
+            });
+            assert_eq!(republished["version"], 1);
+        }
+        let cleared = client.notification("textDocument/publishDiagnostics", |params| {
+            params["uri"] == config
+        });
+        assert_eq!(cleared["diagnostics"], json!([]));
+    }
 }

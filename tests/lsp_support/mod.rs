@@ -183,6 +183,18 @@ impl Client {
         while self.incoming.try_recv().is_ok() {}
     }
 
+    /// Waits for a request `method` from the server; returns the whole message (with `id`).
+    pub fn server_request(&mut self, method: &str) -> Value {
+        self.wait_for(&format!("a {method} request from the server"), |message| {
+            message["method"] == method && message.get("id").is_some()
+        })
+    }
+
+    /// Answers a request from the server.
+    pub fn respond(&mut self, request: &Value, result: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "id": request["id"], "result": result }));
+    }
+
     /// Whether the process is still running.
     pub fn is_alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -338,6 +350,58 @@ pub fn range(text: &str, start: usize, end: usize, encoding: Encoding) -> Value 
 /// The text an LSP range covers.
 pub fn slice<'a>(text: &'a str, range: &Value, encoding: Encoding) -> &'a str {
     &text[offset(text, &range["start"], encoding)..offset(text, &range["end"], encoding)]
+}
+
+/// `text` with LSP text edits applied; the edits do not overlap and refer to the text before any
+/// of them, as in a `WorkspaceEdit`.
+pub fn apply_text_edits(text: &str, edits: &[Value], encoding: Encoding) -> String {
+    let mut resolved: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| {
+            let start = offset(text, &edit["range"]["start"], encoding);
+            let end = offset(text, &edit["range"]["end"], encoding);
+            (start, end, edit["newText"].as_str().expect("newText"))
+        })
+        .collect();
+    resolved.sort_by_key(|&(start, end, _)| (start, end));
+    let mut out = text.to_owned();
+    for &(start, end, new_text) in resolved.iter().rev() {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
+/// A fresh directory under the system's temporary directory, removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!("dockls-lsp-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create a temporary directory");
+        TempDir(path)
+    }
+
+    /// Writes `text` to `name` in the directory; returns the file's URI.
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create a directory");
+        }
+        std::fs::write(&path, text).expect("write a file");
+        self.uri(name)
+    }
+
+    /// The URI of `name` in the directory, whether or not it exists.
+    pub fn uri(&self, name: &str) -> String {
+        format!("file://{}", self.0.join(name).display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A deterministic pseudo-random sequence (xorshift64), so failures reproduce.
