@@ -983,6 +983,12 @@ fn code_actions_for_an_older_version_follow_the_current_text() {
         "# comment\nFROM alpine:3.20\nRUN a\nLABEL x=y\n"
     );
 
+    // A client that drops `data` still gets the fixes, found by code and range.
+    let mut without_data = current[0].clone();
+    without_data.as_object_mut().unwrap().remove("data");
+    let actions = code_actions(&mut client, URI, &[without_data], None);
+    assert_eq!(actions[0]["title"], "Change to `RUN`");
+
     // Data that is not ours, or does not parse, is ignored.
     let mut garbled = current[0].clone();
     garbled["data"] = json!({ "version": "x" });

@@ -712,7 +712,10 @@ impl Server {
                 .into_iter()
                 .filter(|diagnostic| diagnostic.source.as_deref() == Some("dockls"))
                 .filter_map(|diagnostic| {
-                    let data = DiagnosticData::from_json(diagnostic.data.as_ref()?)?;
+                    let data = match &diagnostic.data {
+                        Some(data) => DiagnosticData::from_json(data)?,
+                        None => self.data_from_range(&snapshot, &diagnostic)?,
+                    };
                     Some((diagnostic, data))
                 })
                 .collect()
@@ -790,6 +793,26 @@ impl Server {
             .into_iter()
             .map(lsp::CodeActionOrCommand::CodeAction)
             .collect()
+    }
+
+    /// What a diagnostic without `data` names, for clients that drop it (no
+    /// `publishDiagnostics.dataSupport`): its code as the rule and its range in the current
+    /// text. Matching then works as long as the finding has not moved.
+    fn data_from_range(
+        &self,
+        snapshot: &Snapshot,
+        diagnostic: &lsp::Diagnostic,
+    ) -> Option<DiagnosticData> {
+        let lsp::NumberOrString::String(code) = diagnostic.code.as_ref()? else {
+            return None;
+        };
+        let rule = rules::rule(code)?;
+        let range = convert::byte_range(&snapshot.rope, diagnostic.range, self.config().encoding);
+        Some(DiagnosticData {
+            version: snapshot.version,
+            rule: rule.name.to_owned(),
+            range: range.value,
+        })
     }
 
     /// `dockls/documentText`: the server's copy of a document's text.
