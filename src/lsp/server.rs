@@ -213,7 +213,7 @@ impl State {
     }
 
     /// Changes the editor's settings, logs what in them is ignored, and brings diagnostics up
-    /// to date. `request` is the number of the configuration request answered, 0 for settings
+    /// to date if they changed. `request` is the number of the configuration request answered, 0 for settings
     /// that came otherwise.
     async fn update_editor_settings(&self, request: u64, update: impl FnOnce(&mut EditorSettings)) {
         let problems = {
@@ -223,8 +223,14 @@ impl State {
             }
             let mut settings = (*editor.0).clone();
             update(&mut settings);
+            let request = request.max(editor.1);
+            if settings == *editor.0 {
+                // Nothing to check again (the usual answer at startup: no settings).
+                editor.1 = request;
+                return;
+            }
             let problems = settings.apply(&rules::RuleConfig::default()).1;
-            *editor = (Arc::new(settings), request.max(editor.1));
+            *editor = (Arc::new(settings), request);
             problems
         };
         for problem in problems {

@@ -20,7 +20,7 @@ use crate::rules::RuleConfig;
 /// The editor's settings: `initializationOptions`, then the `dockls` section of
 /// `workspace/configuration` (or of `didChangeConfiguration` for clients that push settings),
 /// each merged over what comes before it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EditorSettings {
     pub initialization: Value,
     pub workspace: Value,
