@@ -252,7 +252,18 @@ fn continuation_indent(text: &str, instruction: &Instruction) -> String {
 /// code action, `dockls check --fix`) rather than attached to each finding, which would repeat
 /// the whole file's edits on every finding.
 pub fn merge_all(context: &Context) -> Option<Fix> {
-    let pairs = mergeable_pairs(context);
+    // Pairs silenced with `# dockls ignore=split-run-layers` stay apart.
+    let suppressions = super::Suppressions::read(context);
+    let model = context.model;
+    let pairs: Vec<(usize, usize)> = mergeable_pairs(context)
+        .into_iter()
+        .filter(|&(_, current)| {
+            model
+                .instructions
+                .get(current)
+                .is_some_and(|i| !suppressions.at(&RULE, i.range.start))
+        })
+        .collect();
     let edits = merge_all_edits(context, &pairs)?;
     Some(Fix {
         title: "Merge all consecutive RUN instructions in this file".to_owned(),
@@ -382,6 +393,25 @@ mod tests {
             "FROM a:1\nRUN a \\\n    && b \\\n    && c\nCOPY x y\nRUN d \\\n    && e\n"
         );
         assert_eq!(findings(&RULE, &after).len(), 0);
+    }
+
+    #[test]
+    fn merge_all_leaves_suppressed_pairs_apart() {
+        let text = "FROM a:1\nRUN a\n# dockls ignore=split-run-layers\nRUN b\nRUN c\n";
+        let analysis = crate::analysis::Analysis::from_text(text);
+        let config = crate::rules::RuleConfig::default();
+        let context = Context {
+            text,
+            tree: analysis.tree(),
+            model: analysis.model(),
+            config: &config,
+            dockerignore: None,
+        };
+        let all = merge_all(&context).expect("the unsuppressed pair merges");
+        assert_eq!(
+            apply_edits(text, &all.edits),
+            "FROM a:1\nRUN a\n# dockls ignore=split-run-layers\nRUN b \\\n    && c\n"
+        );
     }
 
     #[test]
