@@ -103,9 +103,10 @@ pub fn needs_grouping_after_and(command: &str) -> bool {
     let commands = split(command);
     let last = commands.len().saturating_sub(1);
     commands.iter().enumerate().any(|(i, c)| match c.separator {
-        Some(Separator::Or) => true,
-        // A `;` or `&` that ends the whole line separates nothing.
-        Some(Separator::Sequence | Separator::Background) => i < last,
+        // `a && b &` would send `a` to the background too.
+        Some(Separator::Or | Separator::Background) => true,
+        // A `;` that ends the whole line separates nothing.
+        Some(Separator::Sequence) => i < last,
         _ => false,
     })
 }
@@ -167,6 +168,7 @@ mod tests {
         assert!(needs_grouping_after_and("a; b"));
         assert!(needs_grouping_after_and("a || b"));
         assert!(needs_grouping_after_and("sleep 1 & wait"));
+        assert!(needs_grouping_after_and("sleep 1 &"));
         assert!(!needs_grouping_after_and("yum clean all;"));
         assert!(!needs_grouping_after_and("a && b | c"));
         assert!(!needs_grouping_after_and("echo 'a; b'"));
