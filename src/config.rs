@@ -13,6 +13,7 @@
 //! unknown-instruction = "error" # or the rule's own name
 //! ```
 
+use crate::similar::edit_distance;
 use std::ops::Range;
 
 use serde_json::Value as JsonValue;
@@ -325,21 +326,6 @@ fn did_you_mean(word: &str, candidates: &[&str]) -> String {
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
         .unwrap_or_default()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 fn a_type(value: &DeValue) -> &'static str {

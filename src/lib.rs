@@ -14,5 +14,6 @@ pub mod knowledge;
 pub mod lsp;
 pub mod model;
 pub mod rules;
+pub mod similar;
 pub mod syntax;
 pub mod text;

@@ -198,27 +198,7 @@ pub fn cased_like(keyword: &str, word: &str) -> String {
     }
 }
 
-/// Levenshtein distance over characters, an adjacent transposition counting as one edit.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut current = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                current[j] = current[j].min(before[j - 2] + 1);
-            }
-        }
-        before = std::mem::replace(&mut previous, current);
-    }
-    previous[b.len()]
-}
+pub use crate::rules::unknown_instruction::edit_distance;
 
 /// The candidate closest to `word` when it is close enough to be a typo: at most two edits
 /// (case differences count as one edit each, but a candidate differing only in case wins),
