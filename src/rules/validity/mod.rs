@@ -4,6 +4,7 @@ use super::Rule;
 
 mod copy_destination_not_directory;
 mod duplicate_parser_directive;
+mod exec_form_not_strings;
 mod healthcheck_none_flags;
 mod ignored_parser_directive;
 mod invalid_escape_directive;
@@ -34,6 +35,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_stage_reference::RULE,
     &invalid_onbuild_trigger::RULE,
     &shell_not_json::RULE,
+    &exec_form_not_strings::RULE,
     &invalid_stopsignal::RULE,
     &invalid_expose_port::RULE,
     &invalid_healthcheck::RULE,
