@@ -1,0 +1,23 @@
+; Instructions that span several lines, heredoc bodies and JSON arrays.
+[
+  (from_instruction)
+  (run_instruction)
+  (cmd_instruction)
+  (label_instruction)
+  (maintainer_instruction)
+  (expose_instruction)
+  (env_instruction)
+  (add_instruction)
+  (copy_instruction)
+  (entrypoint_instruction)
+  (volume_instruction)
+  (user_instruction)
+  (workdir_instruction)
+  (arg_instruction)
+  (onbuild_instruction)
+  (stopsignal_instruction)
+  (healthcheck_instruction)
+  (shell_instruction)
+  (heredoc)
+  (exec_form)
+] @fold
