@@ -108,11 +108,17 @@ pub fn place(analysis: &Analysis, offset: usize) -> Place {
             }
             "parser_directive" | "directive_name" | "directive_value" => {
                 if let Some(directive) = ancestor_or_self(node, "parser_directive") {
-                    let start = directive.start_byte() + 1;
-                    return Place::Directive {
-                        before: text[start..offset].to_owned(),
-                        start,
-                    };
+                    // The cursor may sit before the `#`: then it is not in the directive.
+                    let hash = text
+                        .get(directive.start_byte()..offset)
+                        .and_then(|t| t.find('#'));
+                    if let Some(hash) = hash {
+                        let start = directive.start_byte() + hash + 1;
+                        return Place::Directive {
+                            before: text[start..offset].to_owned(),
+                            start,
+                        };
+                    }
                 }
             }
             _ => {}
