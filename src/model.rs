@@ -819,6 +819,13 @@ fn expand(word: &str, env: &Environment) -> Option<String> {
     expand_with(word, &lookup, 0)
 }
 
+/// Substitutes variables in `word` as BuildKit does (see [`expand`]); `lookup` gives a
+/// variable's value, `None` when it is unset. Returns `None` for forms it does not evaluate.
+pub fn substitute(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let lookup = |name: &str| lookup(name).map_or(Value::Unset, Value::Set);
+    expand_with(word, &lookup, 0)
+}
+
 type Lookup<'a> = dyn Fn(&str) -> Value + 'a;
 
 fn expand_with(word: &str, lookup: &Lookup, depth: usize) -> Option<String> {
