@@ -107,10 +107,30 @@ where
     match first.to_str() {
         Some("-h" | "--help" | "help") => Ok(Command::Help),
         Some("-V" | "--version") => Ok(Command::Version),
-        Some("--stdio") => match args.next() {
-            None => Ok(Command::Server),
-            Some(extra) => Err(format!("unexpected argument {extra:?} after --stdio")),
-        },
+        // Language clients add their own flags: vscode-languageclient passes `--stdio` (again,
+        // when the extension already did) and sometimes `--clientProcessId=PID`.
+        Some(flag) if flag == "--stdio" || flag.starts_with("--clientProcessId") => {
+            let mut rest = args;
+            let mut current = Some(first.clone());
+            while let Some(arg) = current {
+                match arg.to_str() {
+                    Some("--stdio") => {}
+                    Some("--clientProcessId") => {
+                        if rest.next().is_none() {
+                            return Err("--clientProcessId needs a process id".to_owned());
+                        }
+                    }
+                    Some(other) if other.starts_with("--clientProcessId=") => {}
+                    _ => {
+                        return Err(format!(
+                            "unexpected argument {arg:?} for the language server"
+                        ))
+                    }
+                }
+                current = rest.next();
+            }
+            Ok(Command::Server)
+        }
         Some("parse") => parse_command_args(args),
         Some("check") => {
             let rest: Vec<OsString> = args.collect();
@@ -256,6 +276,18 @@ mod tests {
     fn no_arguments_means_the_server() {
         assert_eq!(parse_args(args(&[])), Ok(Command::Server));
         assert_eq!(parse_args(args(&["--stdio"])), Ok(Command::Server));
+        assert_eq!(
+            parse_args(args(&["--stdio", "--stdio"])),
+            Ok(Command::Server)
+        );
+        assert_eq!(
+            parse_args(args(&["--stdio", "--clientProcessId=42"])),
+            Ok(Command::Server)
+        );
+        assert_eq!(
+            parse_args(args(&["--clientProcessId", "42", "--stdio"])),
+            Ok(Command::Server)
+        );
     }
 
     #[test]
