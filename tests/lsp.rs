@@ -1152,3 +1152,38 @@ fn a_malformed_settings_file_is_reported_on_itself_and_the_defaults_stay() {
         assert_eq!(cleared["diagnostics"], json!([]));
     }
 }
+
+#[test]
+fn clients_without_code_action_literals_get_commands_that_apply_the_edit() {
+    let mut caps = capabilities(&[], false);
+    caps["textDocument"]
+        .as_object_mut()
+        .expect("textDocument capabilities")
+        .remove("codeAction");
+    let (mut client, result) = Client::initialized(caps);
+    assert_eq!(
+        result["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["dockls.applyEdit"])
+    );
+    let text = "FROM alpine:3.20\nRUM echo hi\n";
+    client.open(URI, 1, text);
+    let diagnostics = client.diagnostics(URI, 1);
+    let actions = code_actions(&mut client, URI, &diagnostics, None);
+    assert_eq!(
+        titles(&actions),
+        ["Change to `RUN`", "Suppress `unknown-instruction` here"]
+    );
+    let command = &actions[0];
+    assert_eq!(command["command"], "dockls.applyEdit");
+    let edit = command["arguments"][0].clone();
+    let id = client.send_request(
+        "workspace/executeCommand",
+        json!({ "command": "dockls.applyEdit", "arguments": [edit.clone()] }),
+    );
+    let apply = client.server_request("workspace/applyEdit");
+    assert_eq!(apply["params"]["edit"], edit);
+    client.respond(&apply, json!({ "applied": true }));
+    assert_eq!(client.response(id)["result"], Value::Null);
+    let applied = apply_action(text, &json!({ "edit": edit }), URI);
+    assert_eq!(applied, "FROM alpine:3.20\nRUN echo hi\n");
+}

@@ -60,6 +60,9 @@ const FIX_ALL_KIND: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAl
 /// us register for them.
 const WATCHED_FILES: [&str; 3] = ["**/.dockls.toml", "**/.dockerignore", "**/*.dockerignore"];
 
+/// The command that applies a code action's edit for clients without `CodeAction` literals.
+const APPLY_EDIT_COMMAND: &str = "dockls.applyEdit";
+
 /// What the client said it can do, read once at initialize.
 #[derive(Debug, Clone, Copy, Default)]
 struct ClientConfig {
@@ -79,6 +82,9 @@ struct ClientConfig {
     watched_files_registration: bool,
     /// The client takes versioned `documentChanges` in a workspace edit.
     document_changes: bool,
+    /// The client takes `CodeAction` literals; otherwise code actions are sent as commands
+    /// that the server carries out with `workspace/applyEdit`.
+    code_action_literals: bool,
 }
 
 impl ClientConfig {
@@ -132,6 +138,9 @@ impl ClientConfig {
                 .and_then(|workspace| workspace.did_change_watched_files.as_ref())
                 .and_then(|capability| capability.dynamic_registration)
                 .unwrap_or(false),
+            code_action_literals: text_document
+                .and_then(|text| text.code_action.as_ref())
+                .is_some_and(|action| action.code_action_literal_support.is_some()),
             document_changes: workspace
                 .and_then(|workspace| workspace.workspace_edit.as_ref())
                 .and_then(|edit| edit.document_changes)
@@ -795,9 +804,22 @@ impl Server {
                 false,
             ));
         }
+        if self.config().code_action_literals {
+            return result
+                .into_iter()
+                .map(lsp::CodeActionOrCommand::CodeAction)
+                .collect();
+        }
         result
             .into_iter()
-            .map(lsp::CodeActionOrCommand::CodeAction)
+            .filter_map(|action| {
+                let edit = serde_json::to_value(action.edit?).ok()?;
+                Some(lsp::CodeActionOrCommand::Command(lsp::Command {
+                    title: action.title,
+                    command: APPLY_EDIT_COMMAND.to_owned(),
+                    arguments: Some(vec![edit]),
+                }))
+            })
             .collect()
     }
 
@@ -940,6 +962,10 @@ impl LanguageServer for Server {
                 ..lsp::CompletionOptions::default()
             }),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                commands: vec![APPLY_EDIT_COMMAND.to_owned()],
+                ..lsp::ExecuteCommandOptions::default()
+            }),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, FIX_ALL_KIND]),
@@ -1101,6 +1127,34 @@ impl LanguageServer for Server {
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
         Ok(Some(self.code_actions(params).await))
+    }
+
+    /// Carries out a code action sent as a command (for clients without `CodeAction`
+    /// literals): its only argument is the workspace edit.
+    async fn execute_command(
+        &self,
+        params: lsp::ExecuteCommandParams,
+    ) -> Result<Option<lsp::LSPAny>> {
+        if params.command != APPLY_EDIT_COMMAND {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {:?}",
+                params.command
+            )));
+        }
+        let edit = params
+            .arguments
+            .into_iter()
+            .next()
+            .and_then(|value| serde_json::from_value::<lsp::WorkspaceEdit>(value).ok());
+        let Some(edit) = edit else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "dockls.applyEdit takes one workspace edit",
+            ));
+        };
+        if let Err(error) = self.client.apply_edit(edit).await {
+            log(&format!("workspace/applyEdit failed: {error}"));
+        }
+        Ok(None)
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {

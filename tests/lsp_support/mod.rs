@@ -271,6 +271,9 @@ pub fn capabilities(encodings: &[&str], snippets: bool) -> Value {
             }},
             "hover": { "contentFormat": ["markdown", "plaintext"] },
             "publishDiagnostics": { "versionSupport": true },
+            "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": [
+                "quickfix", "source", "source.fixAll",
+            ]}}},
         }
     });
     if !encodings.is_empty() {
