@@ -62,6 +62,22 @@ impl Analysis {
         diagnostics::diagnostics(self, config, dockerignore)
     }
 
+    /// What a rule sees of this document, with `config` and the build context's
+    /// `.dockerignore` (when there is one).
+    pub fn rule_context<'a>(
+        &'a self,
+        config: &'a RuleConfig,
+        dockerignore: Option<&'a str>,
+    ) -> crate::rules::Context<'a> {
+        crate::rules::Context {
+            text: &self.text,
+            tree: &self.tree,
+            model: &self.model,
+            config,
+            dockerignore,
+        }
+    }
+
     /// Completion at a byte offset.
     pub fn completion(&self, offset: usize, config: &CompletionConfig) -> Vec<CompletionItem> {
         completion::completion(self, offset.min(self.text.len()), config)

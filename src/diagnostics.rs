@@ -27,13 +27,7 @@ pub fn diagnostics(
             rule: None,
         })
         .collect();
-    let context = rules::Context {
-        text,
-        tree: analysis.tree(),
-        model: analysis.model(),
-        config,
-        dockerignore,
-    };
+    let context = analysis.rule_context(config, dockerignore);
     for (finding, severity) in rules::check(&context) {
         diagnostics.push(Diagnostic {
             range: finding.range,

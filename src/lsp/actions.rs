@@ -280,13 +280,7 @@ mod tests {
     use crate::rules::RuleConfig;
 
     fn context<'a>(analysis: &'a Analysis, config: &'a RuleConfig) -> Context<'a> {
-        Context {
-            text: analysis.text(),
-            tree: analysis.tree(),
-            model: analysis.model(),
-            config,
-            dockerignore: None,
-        }
+        analysis.rule_context(config, None)
     }
 
     #[test]

@@ -874,13 +874,7 @@ fn compute_actions(
 ) -> ComputedActions {
     let dockerignore = settings.dockerignore.as_deref();
     let current = analysis.diagnostics_with(&settings.rules, dockerignore);
-    let context = rules::Context {
-        text: analysis.text(),
-        tree: analysis.tree(),
-        model: analysis.model(),
-        config: &settings.rules,
-        dockerignore,
-    };
+    let context = analysis.rule_context(&settings.rules, dockerignore);
     let mut computed = ComputedActions {
         quick_fixes: Vec::new(),
         rule_wide: Vec::new(),

@@ -378,13 +378,7 @@ mod tests {
         assert_eq!(found.len(), 3);
         let analysis = crate::analysis::Analysis::from_text(text);
         let config = crate::rules::RuleConfig::default();
-        let context = Context {
-            text,
-            tree: analysis.tree(),
-            model: analysis.model(),
-            config: &config,
-            dockerignore: None,
-        };
+        let context = analysis.rule_context(&config, None);
         let all = merge_all(&context).expect("something to merge");
         let after = apply_edits(text, &all.edits);
         assert_eq!(
@@ -399,13 +393,7 @@ mod tests {
         let text = "FROM a:1\nRUN a\n# dockls ignore=split-run-layers\nRUN b\nRUN c\n";
         let analysis = crate::analysis::Analysis::from_text(text);
         let config = crate::rules::RuleConfig::default();
-        let context = Context {
-            text,
-            tree: analysis.tree(),
-            model: analysis.model(),
-            config: &config,
-            dockerignore: None,
-        };
+        let context = analysis.rule_context(&config, None);
         let all = merge_all(&context).expect("the unsuppressed pair merges");
         assert_eq!(
             apply_edits(text, &all.edits),

@@ -152,13 +152,7 @@ mod tests {
         let text = "FROM python\n  RUM x\n";
         let analysis = Analysis::from_text(text);
         let config = RuleConfig::default();
-        let context = Context {
-            text,
-            tree: analysis.tree(),
-            model: analysis.model(),
-            config: &config,
-            dockerignore: None,
-        };
+        let context = analysis.rule_context(&config, None);
         let unknown = rule("unknown-instruction").unwrap();
         let edit = suppress_edit(&context, unknown, 14);
         let after = apply_edits(text, &[edit]);
@@ -168,13 +162,7 @@ mod tests {
         );
 
         let analysis = Analysis::from_text(&after);
-        let context = Context {
-            text: &after,
-            tree: analysis.tree(),
-            model: analysis.model(),
-            config: &config,
-            dockerignore: None,
-        };
+        let context = analysis.rule_context(&config, None);
         let found: Vec<&str> = check(&context).iter().map(|(f, _)| f.rule.name).collect();
         assert_eq!(found, ["untagged-base-image"]);
         let untagged = rule("DL3006").unwrap();
@@ -193,13 +181,7 @@ mod tests {
         let text = "# check=skip=StageNameCasing\n# hadolint ignore=DL3006\nFROM python AS Build\nFROM python\n";
         let analysis = Analysis::from_text(text);
         let config = RuleConfig::default();
-        let context = Context {
-            text,
-            tree: analysis.tree(),
-            model: analysis.model(),
-            config: &config,
-            dockerignore: None,
-        };
+        let context = analysis.rule_context(&config, None);
         let found: Vec<(&str, usize)> = check(&context)
             .iter()
             .map(|(f, _)| (f.rule.name, f.range.start))

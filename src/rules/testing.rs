@@ -1,7 +1,7 @@
 //! Test helpers shared by the rules: run one rule on a fixture and render what it finds, apply
 //! its fixes.
 
-use super::{apply_edits, Context, Finding, Report, Rule, RuleConfig};
+use super::{apply_edits, Finding, Report, Rule, RuleConfig};
 use crate::analysis::Analysis;
 
 /// The findings of `rule` on `text`, with default settings and no suppressions.
@@ -16,13 +16,7 @@ pub fn findings_with(
     dockerignore: Option<&str>,
 ) -> Vec<Finding> {
     let analysis = Analysis::from_text(text);
-    let context = Context {
-        text,
-        tree: analysis.tree(),
-        model: analysis.model(),
-        config,
-        dockerignore,
-    };
+    let context = analysis.rule_context(config, dockerignore);
     let mut report = Report::new(rule);
     (rule.check)(&context, &mut report);
     report.into_findings()
