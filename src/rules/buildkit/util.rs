@@ -21,20 +21,7 @@ pub fn instruction_node<'t>(tree: &'t Tree, instruction: &Instruction) -> Option
     }
 }
 
-/// Every descendant of `node` of kind `kind`, in document order.
-pub fn descendants<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
-    let mut found = Vec::new();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
-        if current.kind() == kind {
-            found.push(current);
-        }
-        let mut cursor = current.walk();
-        stack.extend(current.children(&mut cursor));
-    }
-    found.sort_by_key(|n| n.start_byte());
-    found
-}
+pub use crate::rules::validity::util::descendants;
 
 /// The offset where the line holding `offset` starts.
 pub fn line_start(text: &str, offset: usize) -> usize {

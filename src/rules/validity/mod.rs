@@ -23,7 +23,7 @@ mod unclosed_quote;
 mod unclosed_quote_in_shell;
 mod unknown_flag;
 mod unsupported_variable_modifier;
-mod util;
+pub(super) mod util;
 
 /// The rules of this group.
 pub static RULES: &[&Rule] = &[
