@@ -2,24 +2,11 @@
 //! parse of that text gives, whatever the edits (multi-byte text, ranges inside characters or
 //! past the end).
 
+mod common;
+
+use common::Lcg;
 use dockls::syntax;
 use dockls::text::Document;
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const INSERTS: &[&str] = &[
     "RUN echo é\n",

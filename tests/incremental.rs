@@ -8,24 +8,10 @@
 use std::fs;
 use std::path::Path;
 
+mod common;
+
+use common::Lcg;
 use dockls::syntax;
-
-/// A small deterministic generator, so a failure reproduces from its seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const FRAGMENTS: &[&str] = &[
     "\\",
