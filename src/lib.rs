@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod folding;
 pub mod hover;
 pub mod knowledge;
+pub mod links;
 pub mod lsp;
 pub mod model;
 pub mod rules;
