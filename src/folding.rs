@@ -94,7 +94,7 @@ fn comment_blocks(analysis: &Analysis, folds: &mut Vec<Fold>) {
     let root = analysis.tree().root_node();
     let mut cursor = root.walk();
     let mut block: Option<Range<usize>> = None;
-    let mut flush = |block: &mut Option<Range<usize>>, folds: &mut Vec<Fold>| {
+    let flush = |block: &mut Option<Range<usize>>, folds: &mut Vec<Fold>| {
         if let Some(range) = block.take() {
             folds.push(Fold {
                 range: trim_end(text, range),

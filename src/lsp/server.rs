@@ -41,6 +41,7 @@ use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
 use crate::config::ConfigProblem;
 use crate::rules::{self, Fix};
 use crate::text::Document;
+use crate::{folding, links, selection};
 
 /// The custom request that returns the server's text of a document, for tests and for
 /// debugging a client's synchronization. Params: `TextDocumentIdentifier`; result: the text,
@@ -523,6 +524,19 @@ impl Server {
         snapshot
     }
 
+    /// Answers a question about the current text of `uri` from its snapshot; `None` when the
+    /// document is not open or the core panicked (logged).
+    fn query<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        query: impl FnOnce(&Snapshot, PositionEncoding) -> T,
+    ) -> Option<T> {
+        let snapshot = self.snapshot(uri)?;
+        let encoding = self.config().encoding;
+        guarded(what, || query(&snapshot, encoding))
+    }
+
     /// Opens or replaces a document.
     fn open(&self, params: lsp::DidOpenTextDocumentParams) {
         let lsp::TextDocumentItem {
@@ -956,6 +970,12 @@ impl LanguageServer for Server {
                 ..lsp::CompletionOptions::default()
             }),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
+            document_link_provider: Some(lsp::DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            }),
             execute_command_provider: Some(lsp::ExecuteCommandOptions {
                 commands: vec![APPLY_EDIT_COMMAND.to_owned()],
                 ..lsp::ExecuteCommandOptions::default()
@@ -1155,6 +1175,57 @@ impl LanguageServer for Server {
         let (hover, note) = self.hover_at(&params);
         self.log_to_client(note.into_iter().collect()).await;
         Ok(hover)
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        Ok(
+            self.query(&params.text_document.uri, "foldingRange", |snapshot, _| {
+                folding::folding_ranges(&snapshot.analysis)
+                    .iter()
+                    .map(|fold| convert::folding_range(&snapshot.rope, fold))
+                    .collect()
+            }),
+        )
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp::SelectionRange>>> {
+        Ok(self.query(
+            &params.text_document.uri,
+            "selectionRange",
+            |snapshot, encoding| {
+                params
+                    .positions
+                    .iter()
+                    .map(|&position| {
+                        let offset = convert::offset(&snapshot.rope, position, encoding).value;
+                        let ranges = selection::selection_ranges(&snapshot.analysis, offset);
+                        convert::selection_range(&snapshot.rope, &ranges, encoding, position)
+                    })
+                    .collect()
+            },
+        ))
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        Ok(self.query(
+            &params.text_document.uri,
+            "documentLink",
+            |snapshot, encoding| {
+                links::document_links(&snapshot.analysis)
+                    .iter()
+                    .filter_map(|link| convert::document_link(&snapshot.rope, link, encoding))
+                    .collect()
+            },
+        ))
     }
 }
 

@@ -1,0 +1,115 @@
+//! End-to-end tests of the navigation and editing methods: one scripted session per method,
+//! through the real binary, with exact positions.
+
+mod lsp_support;
+
+use lsp_support::{capabilities, Client, URI};
+use serde_json::{json, Value};
+
+/// A server with `text` open at [`URI`], in UTF-16 (the encoding every client has).
+fn open(text: &str) -> Client {
+    let (mut client, _) = Client::initialized(capabilities(&["utf-16"], true));
+    client.open(URI, 1, text);
+    client
+}
+
+fn document() -> Value {
+    json!({ "uri": URI })
+}
+
+#[test]
+fn capabilities_advertise_the_methods() {
+    let (_client, result) = Client::initialized(capabilities(&[], true));
+    let capabilities = &result["capabilities"];
+    assert_eq!(capabilities["foldingRangeProvider"], true);
+    assert_eq!(capabilities["selectionRangeProvider"], true);
+    assert_eq!(
+        capabilities["documentLinkProvider"]["resolveProvider"],
+        false
+    );
+}
+
+#[test]
+fn folding_range() {
+    let mut client = open(
+        "# A comment\n# block\nFROM alpine:3.20 AS base\nRUN apk add \\\n      curl\n\nFROM base\n",
+    );
+    let folds = client.request_ok(
+        "textDocument/foldingRange",
+        json!({ "textDocument": document() }),
+    );
+    assert_eq!(
+        folds,
+        json!([
+            { "startLine": 0, "endLine": 1, "kind": "comment" },
+            { "startLine": 2, "endLine": 4, "kind": "region" },
+            { "startLine": 3, "endLine": 4, "kind": "region" },
+        ])
+    );
+}
+
+#[test]
+fn selection_range() {
+    let mut client = open("FROM alpine\nRUN --mount=type=cache,target=/root \\\n    go build\n");
+    let result = client.request_ok(
+        "textDocument/selectionRange",
+        json!({
+            "textDocument": document(),
+            "positions": [{ "line": 1, "character": 33 }, { "line": 2, "character": 6 }],
+        }),
+    );
+    let chain = |selection: &Value| {
+        let mut ranges = Vec::new();
+        let mut current = Some(selection);
+        while let Some(selection) = current {
+            let range = &selection["range"];
+            ranges.push(format!(
+                "{}:{}-{}:{}",
+                range["start"]["line"],
+                range["start"]["character"],
+                range["end"]["line"],
+                range["end"]["character"]
+            ));
+            current = selection.get("parent");
+        }
+        ranges.join(" ")
+    };
+    assert_eq!(
+        chain(&result[0]),
+        "1:30-1:35 1:23-1:35 1:12-1:35 1:4-1:35 1:0-2:12 0:0-2:12"
+    );
+    assert_eq!(chain(&result[1]), "2:4-2:6 2:4-2:12 1:0-2:12 0:0-2:12");
+}
+
+#[test]
+fn document_link() {
+    let mut client = open("# syntax=docker/dockerfile:1\nFROM ghcr.io/owner/tool:1 AS t\nFROM t\n");
+    let links = client.request_ok(
+        "textDocument/documentLink",
+        json!({ "textDocument": document() }),
+    );
+    assert_eq!(
+        links,
+        json!([
+            {
+                "range": { "start": { "line": 0, "character": 9 }, "end": { "line": 0, "character": 28 } },
+                "target": "https://hub.docker.com/r/docker/dockerfile",
+                "tooltip": "Open docker/dockerfile on Docker Hub",
+            },
+            {
+                "range": { "start": { "line": 1, "character": 5 }, "end": { "line": 1, "character": 25 } },
+                "target": "https://ghcr.io/owner/tool",
+                "tooltip": "Open owner/tool on GitHub Container Registry",
+            },
+        ])
+    );
+}
+
+#[test]
+fn methods_on_a_closed_document_answer_null() {
+    let (mut client, _) = Client::initialized(capabilities(&[], true));
+    for method in ["textDocument/foldingRange", "textDocument/documentLink"] {
+        let answer = client.request_ok(method, json!({ "textDocument": document() }));
+        assert_eq!(answer, Value::Null, "{method}");
+    }
+}
