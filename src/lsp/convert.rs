@@ -377,6 +377,61 @@ pub fn hover(rope: &Rope, hover: &Hover, encoding: PositionEncoding, markdown: b
     }
 }
 
+/// The protocol form of a fold: whole lines, which every client supports.
+pub fn folding_range(rope: &Rope, fold: &Fold) -> lsp::FoldingRange {
+    let start = byte_line(rope, fold.range.start);
+    let end = byte_line(rope, fold.range.end);
+    lsp::FoldingRange {
+        start_line: saturate(start),
+        end_line: saturate(end),
+        kind: Some(match fold.kind {
+            FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+            FoldKind::Region => lsp::FoldingRangeKind::Region,
+        }),
+        ..lsp::FoldingRange::default()
+    }
+}
+
+/// The protocol form of nested selection ranges, given innermost first.
+pub fn selection_range(
+    rope: &Rope,
+    ranges: &[Range<usize>],
+    encoding: PositionEncoding,
+    position: lsp::Position,
+) -> lsp::SelectionRange {
+    let mut selection: Option<lsp::SelectionRange> = None;
+    for byte_range in ranges.iter().rev() {
+        selection = Some(lsp::SelectionRange {
+            range: range(rope, byte_range.clone(), encoding),
+            parent: selection.map(Box::new),
+        });
+    }
+    // A position with nothing around it (an empty file) selects itself.
+    selection.unwrap_or(lsp::SelectionRange {
+        range: lsp::Range::new(position, position),
+        parent: None,
+    })
+}
+
+/// The protocol form of a document link; `None` when the target is no valid URI.
+pub fn document_link(
+    rope: &Rope,
+    link: &Link,
+    encoding: PositionEncoding,
+) -> Option<lsp::DocumentLink> {
+    Some(lsp::DocumentLink {
+        range: range(rope, link.range.clone(), encoding),
+        target: Some(link.target.parse().ok()?),
+        tooltip: Some(link.tooltip.clone()),
+        data: None,
+    })
+}
+
+/// The 0-based line of a byte offset.
+fn byte_line(rope: &Rope, offset: usize) -> usize {
+    rope.byte_to_line(offset.min(rope.len_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,59 +565,4 @@ mod tests {
             }
         );
     }
-}
-
-/// The protocol form of a fold: whole lines, which every client supports.
-pub fn folding_range(rope: &Rope, fold: &Fold) -> lsp::FoldingRange {
-    let start = byte_line(rope, fold.range.start);
-    let end = byte_line(rope, fold.range.end);
-    lsp::FoldingRange {
-        start_line: saturate(start),
-        end_line: saturate(end),
-        kind: Some(match fold.kind {
-            FoldKind::Comment => lsp::FoldingRangeKind::Comment,
-            FoldKind::Region => lsp::FoldingRangeKind::Region,
-        }),
-        ..lsp::FoldingRange::default()
-    }
-}
-
-/// The protocol form of nested selection ranges, given innermost first.
-pub fn selection_range(
-    rope: &Rope,
-    ranges: &[Range<usize>],
-    encoding: PositionEncoding,
-    position: lsp::Position,
-) -> lsp::SelectionRange {
-    let mut selection: Option<lsp::SelectionRange> = None;
-    for byte_range in ranges.iter().rev() {
-        selection = Some(lsp::SelectionRange {
-            range: range(rope, byte_range.clone(), encoding),
-            parent: selection.map(Box::new),
-        });
-    }
-    // A position with nothing around it (an empty file) selects itself.
-    selection.unwrap_or(lsp::SelectionRange {
-        range: lsp::Range::new(position, position),
-        parent: None,
-    })
-}
-
-/// The protocol form of a document link; `None` when the target is no valid URI.
-pub fn document_link(
-    rope: &Rope,
-    link: &Link,
-    encoding: PositionEncoding,
-) -> Option<lsp::DocumentLink> {
-    Some(lsp::DocumentLink {
-        range: range(rope, link.range.clone(), encoding),
-        target: Some(link.target.parse().ok()?),
-        tooltip: Some(link.tooltip.clone()),
-        data: None,
-    })
-}
-
-/// The 0-based line of a byte offset.
-fn byte_line(rope: &Rope, offset: usize) -> usize {
-    rope.byte_to_line(offset.min(rope.len_bytes()))
 }
