@@ -432,6 +432,110 @@ fn byte_line(rope: &Rope, offset: usize) -> usize {
     rope.byte_to_line(offset.min(rope.len_bytes()))
 }
 
+/// One token from the core, with its type and modifiers already as legend indexes/bits.
+pub struct Token {
+    pub range: Range<usize>,
+    pub kind: u32,
+    pub modifiers: u32,
+}
+
+/// Encodes tokens (sorted, non-overlapping, none spanning a line break) relative to each other:
+/// one pass over the text from the line of the first token, so a range request costs what its
+/// range holds.
+pub fn semantic_tokens(
+    text: &str,
+    rope: &Rope,
+    tokens: &[Token],
+    encoding: PositionEncoding,
+) -> Vec<lsp::SemanticToken> {
+    let Some(first) = tokens.first() else {
+        return Vec::new();
+    };
+    let bytes = text.as_bytes();
+    let start_line = rope.byte_to_line(first.range.start.min(rope.len_bytes()));
+    let mut cursor = Cursor {
+        line: start_line,
+        line_start: rope.line_to_byte(start_line),
+        at: rope.line_to_byte(start_line),
+        column: 0,
+    };
+    let mut encoded = Vec::with_capacity(tokens.len());
+    let (mut previous_line, mut previous_column) = (0, 0);
+    for token in tokens {
+        let start = token.range.start.min(text.len());
+        let end = token.range.end.min(text.len());
+        if start >= end || start < cursor.at || !text.is_char_boundary(start) {
+            continue;
+        }
+        cursor.advance(text, bytes, start, encoding);
+        let (line, column) = (cursor.line, cursor.column);
+        let length = match text.get(start..end) {
+            Some(piece) => width(piece, encoding),
+            None => continue,
+        };
+        let delta_line = line - previous_line;
+        let delta_start = if delta_line == 0 {
+            column - previous_column
+        } else {
+            column
+        };
+        encoded.push(lsp::SemanticToken {
+            delta_line: saturate(delta_line),
+            delta_start: saturate(delta_start),
+            length: saturate(length),
+            token_type: token.kind,
+            token_modifiers_bitset: token.modifiers,
+        });
+        (previous_line, previous_column) = (line, column);
+    }
+    encoded
+}
+
+/// A position moving forward through the text, counting columns in the client's encoding.
+struct Cursor {
+    line: usize,
+    line_start: usize,
+    at: usize,
+    column: usize,
+}
+
+impl Cursor {
+    fn advance(&mut self, text: &str, bytes: &[u8], to: usize, encoding: PositionEncoding) {
+        // Jump over whole lines first; a line ends at LF, CRLF or a lone CR, as in the rope.
+        let mut index = self.at;
+        while let Some(offset) = bytes[index..to]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+        {
+            let at = index + offset;
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            if next > to {
+                // `to` points between a CR and its LF: not a token start in practice.
+                break;
+            }
+            self.line += 1;
+            self.line_start = next;
+            self.column = 0;
+            self.at = next;
+            index = next;
+        }
+        self.column += width(&text[self.at..to], encoding);
+        self.at = to;
+        debug_assert!(self.line_start <= self.at);
+    }
+}
+
+fn width(piece: &str, encoding: PositionEncoding) -> usize {
+    match encoding {
+        PositionEncoding::Utf8 => piece.len(),
+        PositionEncoding::Utf16 => piece.chars().map(char::len_utf16).sum(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,5 +668,113 @@ mod tests {
                 clamped: false
             }
         );
+    }
+
+    mod semantic {
+        use super::*;
+
+        fn token(range: Range<usize>, kind: u32) -> Token {
+            Token {
+                range,
+                kind,
+                modifiers: 0,
+            }
+        }
+
+        fn flat(tokens: &[lsp::SemanticToken]) -> Vec<[u32; 5]> {
+            tokens
+                .iter()
+                .map(|t| {
+                    [
+                        t.delta_line,
+                        t.delta_start,
+                        t.length,
+                        t.token_type,
+                        t.token_modifiers_bitset,
+                    ]
+                })
+                .collect()
+        }
+
+        #[test]
+        fn relative_positions_in_both_encodings() {
+            let text = "FROM é\r\nRUN 😀 x\rENV a=b\n";
+            let rope = Rope::from_str(text);
+            let tokens = [
+                token(0..4, 0),
+                token(5..7, 1),
+                token(9..12, 0),
+                token(13..17, 2),
+                token(18..19, 3),
+                token(20..23, 0),
+                token(24..25, 4),
+            ];
+            assert_eq!(
+                flat(&semantic_tokens(
+                    text,
+                    &rope,
+                    &tokens,
+                    PositionEncoding::Utf16
+                )),
+                [
+                    [0, 0, 4, 0, 0],
+                    [0, 5, 1, 1, 0],
+                    [1, 0, 3, 0, 0],
+                    [0, 4, 2, 2, 0],
+                    [0, 3, 1, 3, 0],
+                    [1, 0, 3, 0, 0],
+                    [0, 4, 1, 4, 0],
+                ]
+            );
+            assert_eq!(
+                flat(&semantic_tokens(
+                    text,
+                    &rope,
+                    &tokens,
+                    PositionEncoding::Utf8
+                )),
+                [
+                    [0, 0, 4, 0, 0],
+                    [0, 5, 2, 1, 0],
+                    [1, 0, 3, 0, 0],
+                    [0, 4, 4, 2, 0],
+                    [0, 5, 1, 3, 0],
+                    [1, 0, 3, 0, 0],
+                    [0, 4, 1, 4, 0],
+                ]
+            );
+        }
+
+        #[test]
+        fn a_range_starts_counting_at_its_first_line() {
+            let text = "FROM a\nRUN b\nRUN c\n";
+            let rope = Rope::from_str(text);
+            let tokens = [token(11..12, 1), token(13..16, 0)];
+            assert_eq!(
+                flat(&semantic_tokens(
+                    text,
+                    &rope,
+                    &tokens,
+                    PositionEncoding::Utf16
+                )),
+                [[1, 4, 1, 1, 0], [1, 0, 3, 0, 0]]
+            );
+        }
+
+        #[test]
+        fn bad_tokens_are_skipped() {
+            let text = "é";
+            let rope = Rope::from_str(text);
+            let tokens = [token(1..2, 0), token(0..9, 0), token(0..1, 0)];
+            assert_eq!(
+                flat(&semantic_tokens(
+                    text,
+                    &rope,
+                    &tokens,
+                    PositionEncoding::Utf16
+                )),
+                [[0, 0, 1, 0, 0]]
+            );
+        }
     }
 }

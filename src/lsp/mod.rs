@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod convert;
 pub mod input;
+pub mod semantic;
 pub mod server;
 pub mod settings;
 
