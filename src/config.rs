@@ -254,8 +254,12 @@ pub fn merge_editor_settings(base: &RuleConfig, settings: &JsonValue) -> (RuleCo
                     json_type(other)
                 )),
             },
+            // Read by the language server itself: how diagnostics travel, which inlay hints
+            // to show.
+            "diagnosticMode" | "inlayHints" => {}
             other => problems.push(format!(
-                "unknown setting `{other}`; expected `rules` or `trustedRegistries`"
+                "unknown setting `{other}`; expected `rules`, `trustedRegistries`, \
+                 `diagnosticMode` or `inlayHints`"
             )),
         }
     }

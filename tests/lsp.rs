@@ -25,6 +25,12 @@ fn initialize_negotiates_utf8_when_offered() {
     );
     assert_eq!(result["serverInfo"]["name"], "dockls");
     assert_eq!(result["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        result["capabilities"].get("diagnosticProvider"),
+        None,
+        "pushed"
+    );
+    let (_client, result) = Client::pulling(&["utf-8"], true);
     let diagnostic_provider = &result["capabilities"]["diagnosticProvider"];
     assert_eq!(diagnostic_provider["interFileDependencies"], false);
     assert_eq!(diagnostic_provider["workspaceDiagnostics"], false);
@@ -1002,7 +1008,7 @@ fn code_actions_for_an_older_version_follow_the_current_text() {
 /// twice.
 #[test]
 fn a_pulling_client_gets_no_pushed_diagnostics() {
-    let (mut client, _) = Client::initialized(pull_capabilities(&[], false));
+    let (mut client, _) = Client::pulling(&[], false);
     let text = "FROM alpine:3.20\nRUM echo\n";
     client.open(URI, 1, text);
     let pulled = pulled_diagnostics(&mut client, URI);
@@ -1104,12 +1110,11 @@ fn a_malformed_settings_file_is_reported_on_itself_and_the_defaults_stay() {
         });
         let config = dir.write(".dockls.toml", "[rules\nuntagged-base-image = \"off\"\n");
         let dockerfile = dir.uri("Dockerfile");
-        let client_capabilities = if pull {
-            pull_capabilities(&[], false)
+        let (mut client, _) = if pull {
+            Client::pulling(&[], false)
         } else {
-            capabilities(&[], false)
+            Client::initialized(capabilities(&[], false))
         };
-        let (mut client, _) = Client::initialized(client_capabilities);
         client.open(&dockerfile, 1, "FROM alpine\n");
         let diagnostics = if pull {
             pulled_diagnostics(&mut client, &dockerfile)
@@ -1186,4 +1191,19 @@ fn clients_without_code_action_literals_get_commands_that_apply_the_edit() {
     assert_eq!(client.response(id)["result"], Value::Null);
     let applied = apply_action(text, &json!({ "edit": edit }), URI);
     assert_eq!(applied, "FROM alpine:3.20\nRUN echo hi\n");
+}
+
+/// A client that can pull gets pushes unless the user chose pulling: both at once would show
+/// every diagnostic twice, and pushing reaches the client without a request.
+#[test]
+fn a_client_that_can_pull_gets_pushes_by_default() {
+    let (mut client, result) = Client::initialized(pull_capabilities(&[], false));
+    assert_eq!(result["capabilities"].get("diagnosticProvider"), None);
+    client.open(URI, 1, "FROM alpine:3.20\nRUM echo\n");
+    assert_eq!(codes(&client.diagnostics(URI, 1)), ["unknown-instruction"]);
+    let (_client, result) = Client::pulling(&[], false);
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["identifier"],
+        "dockls"
+    );
 }

@@ -123,6 +123,7 @@ impl ClientConfig {
             hover: HoverConfig {
                 markdown: hover_markdown,
             },
+            // Pull diagnostics only when the user also asks for them (see `initialize`).
             pull_diagnostics: text_document.is_some_and(|text| text.diagnostic.is_some()),
             diagnostic_refresh: workspace
                 .and_then(|workspace| workspace.diagnostics.as_ref())
@@ -931,7 +932,16 @@ impl Server {
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
-        let config = ClientConfig::from_capabilities(&params.capabilities);
+        let mut config = ClientConfig::from_capabilities(&params.capabilities);
+        // Diagnostics are pushed unless the client can pull and the user chose it with
+        // `"diagnosticMode": "pull"`: pushing is what every client understands and lets a
+        // keystroke's diagnostics arrive without a request.
+        let pull_chosen = params
+            .initialization_options
+            .as_ref()
+            .map(|options| settings::section(options.clone()))
+            .is_some_and(|options| options.get("diagnosticMode") == Some(&Value::from("pull")));
+        config.pull_diagnostics &= pull_chosen;
         *self
             .state
             .config
@@ -987,14 +997,14 @@ impl LanguageServer for Server {
                     ..lsp::CodeActionOptions::default()
                 },
             )),
-            diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
-                lsp::DiagnosticOptions {
+            diagnostic_provider: config.pull_diagnostics.then(|| {
+                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                     identifier: Some("dockls".to_owned()),
                     inter_file_dependencies: false,
                     workspace_diagnostics: false,
                     ..lsp::DiagnosticOptions::default()
-                },
-            )),
+                })
+            }),
             ..lsp::ServerCapabilities::default()
         };
         Ok(lsp::InitializeResult {

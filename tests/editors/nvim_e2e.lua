@@ -104,9 +104,8 @@ local function main()
     return
   end
 
-  -- Diagnostics: pushed by the server to 0.7 (it cannot pull); 0.10+ advertises pull diagnostics,
-  -- so there they arrive as the answer to textDocument/diagnostic. Either way vim.diagnostic holds
-  -- them, with the raw LSP diagnostic in user_data.lsp.
+  -- Diagnostics: pushed by the server (pulled only when the user sets diagnosticMode = "pull").
+  -- Either way vim.diagnostic holds them, with the raw LSP diagnostic in user_data.lsp.
   local function lsp_diagnostics()
     if #pushed > 0 then
       return pushed, 'pushed'

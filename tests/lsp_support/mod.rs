@@ -66,10 +66,26 @@ impl Client {
 
     /// Starts the server and initializes it with `capabilities`; returns the initialize result.
     pub fn initialized(capabilities: Value) -> (Client, Value) {
+        Client::initialized_with(capabilities, Value::Null)
+    }
+
+    /// [`Client::initialized`] with `initializationOptions`.
+    pub fn initialized_with(capabilities: Value, options: Value) -> (Client, Value) {
         let mut client = Client::start();
-        let result = client.request_ok("initialize", json!({ "capabilities": capabilities }));
+        let result = client.request_ok(
+            "initialize",
+            json!({ "capabilities": capabilities, "initializationOptions": options }),
+        );
         client.notify("initialized", json!({}));
         (client, result)
+    }
+
+    /// A client that pulls diagnostics, as VS Code can, with the user's choice of pulling.
+    pub fn pulling(encodings: &[&str], snippets: bool) -> (Client, Value) {
+        Client::initialized_with(
+            pull_capabilities(encodings, snippets),
+            json!({ "diagnosticMode": "pull" }),
+        )
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
