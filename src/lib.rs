@@ -14,6 +14,7 @@ pub mod knowledge;
 pub mod lsp;
 pub mod model;
 pub mod rules;
+pub mod signature;
 pub mod similar;
 pub mod syntax;
 pub mod text;
