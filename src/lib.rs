@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod diagnostics;
 pub mod hover;
+pub mod inlay;
 pub mod knowledge;
 pub mod lsp;
 pub mod model;
