@@ -113,3 +113,67 @@ fn methods_on_a_closed_document_answer_null() {
         assert_eq!(answer, Value::Null, "{method}");
     }
 }
+
+#[test]
+fn signature_help() {
+    let mut client = open("FROM alpine\nCOPY --chown=app a.txt b.txt /dest/\nRUN --mount=type=cache,target=/root true\n");
+    let at = |line: u32, character: u32| json!({ "textDocument": document(), "position": { "line": line, "character": character } });
+    let help = client.request_ok("textDocument/signatureHelp", at(1, 30));
+    let active = help["activeSignature"].as_u64().unwrap() as usize;
+    let signature = &help["signatures"][active];
+    let label = signature["label"].as_str().unwrap();
+    let parameter = &signature["parameters"][help["activeParameter"].as_u64().unwrap() as usize];
+    let [start, end] = [0, 1].map(|i| parameter["label"][i].as_u64().unwrap() as usize);
+    assert_eq!(&label[start..end], "<dest>", "{label}");
+
+    // Inside --mount: the cache mount's keys, with the one under the cursor active.
+    let help = client.request_ok("textDocument/signatureHelp", at(2, 27));
+    let signature = &help["signatures"][help["activeSignature"].as_u64().unwrap() as usize];
+    let label = signature["label"].as_str().unwrap();
+    assert!(label.starts_with("--mount=type=cache"), "{label}");
+    let parameter = &signature["parameters"][help["activeParameter"].as_u64().unwrap() as usize];
+    let [start, end] = [0, 1].map(|i| parameter["label"][i].as_u64().unwrap() as usize);
+    assert!(
+        label[start..end].starts_with("target="),
+        "{}",
+        &label[start..end]
+    );
+
+    // Nothing on a comment line.
+    let mut client = open("# RUN echo\nFROM a\n");
+    assert_eq!(
+        client.request_ok("textDocument/signatureHelp", at(0, 6)),
+        Value::Null
+    );
+}
+
+#[test]
+fn inlay_hint() {
+    let text = "ARG VERSION=20\nFROM node:${VERSION}-alpine AS app\nENTRYPOINT [\"/app\"]\nCMD [\"--help\"]\n";
+    let mut client = open(text);
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 4, "character": 0 } });
+    let hints = client.request_ok(
+        "textDocument/inlayHint",
+        json!({ "textDocument": document(), "range": whole }),
+    );
+    let hints = hints.as_array().unwrap();
+    assert_eq!(hints.len(), 2, "{hints:?}");
+    assert_eq!(hints[0]["position"], json!({ "line": 1, "character": 27 }));
+    assert_eq!(hints[0]["label"], "= node:20-alpine");
+    assert_eq!(hints[0]["kind"], 1);
+    assert_eq!(hints[1]["position"]["line"], 3);
+    assert_eq!(hints[1]["label"], "runs: /app --help");
+
+    // Both kinds can be switched off.
+    let (mut client, _) = Client::initialized_with(
+        capabilities(&["utf-16"], true),
+        json!({ "inlayHints": { "variableValues": false, "effectiveCommand": false } }),
+    );
+    client.open(URI, 1, text);
+    let hints = client.request_ok(
+        "textDocument/inlayHint",
+        json!({ "textDocument": document(), "range": whole }),
+    );
+    assert_eq!(hints, json!([]));
+}

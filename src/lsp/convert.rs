@@ -15,8 +15,10 @@ use super::actions::{snippet_text, DiagnosticData};
 use crate::analysis::{CompletionItem, CompletionKind, Diagnostic, Hover, Severity};
 use crate::config::ConfigProblem;
 use crate::folding::{Fold, FoldKind};
+use crate::inlay::{InlayHint, InlayKind};
 use crate::links::Link;
 use crate::rules::Fix;
+use crate::signature::SignatureHelp;
 
 /// How columns are counted, as negotiated at initialize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -533,6 +535,83 @@ fn width(piece: &str, encoding: PositionEncoding) -> usize {
     match encoding {
         PositionEncoding::Utf8 => piece.len(),
         PositionEncoding::Utf16 => piece.chars().map(char::len_utf16).sum(),
+    }
+}
+
+/// The protocol form of signature help. Parameter labels are offsets into the signature label,
+/// counted in the negotiated encoding like every other column.
+pub fn signature_help(
+    help: &SignatureHelp,
+    encoding: PositionEncoding,
+    markdown: bool,
+) -> lsp::SignatureHelp {
+    let signatures = help
+        .signatures
+        .iter()
+        .map(|signature| {
+            let parameters = signature
+                .parameters
+                .iter()
+                .map(|parameter| {
+                    let label = &signature.label;
+                    let start = parameter.label.start.min(label.len());
+                    let end = parameter.label.end.min(label.len()).max(start);
+                    let width_to = |offset: usize| {
+                        saturate(
+                            label
+                                .get(..offset)
+                                .map_or(0, |piece| width(piece, encoding)),
+                        )
+                    };
+                    lsp::ParameterInformation {
+                        label: lsp::ParameterLabel::LabelOffsets([width_to(start), width_to(end)]),
+                        documentation: parameter
+                            .documentation
+                            .as_deref()
+                            .map(|docs| documentation(docs, markdown)),
+                    }
+                })
+                .collect();
+            lsp::SignatureInformation {
+                label: signature.label.clone(),
+                documentation: signature
+                    .documentation
+                    .as_deref()
+                    .map(|docs| documentation(docs, markdown)),
+                parameters: Some(parameters),
+                active_parameter: None,
+            }
+        })
+        .collect();
+    lsp::SignatureHelp {
+        signatures,
+        active_signature: Some(saturate(help.active_signature)),
+        active_parameter: help.active_parameter.map(saturate),
+    }
+}
+
+/// The protocol form of an inlay hint.
+pub fn inlay_hint(
+    rope: &Rope,
+    hint: &InlayHint,
+    encoding: PositionEncoding,
+    markdown: bool,
+) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(rope, hint.offset, encoding),
+        label: lsp::InlayHintLabel::String(hint.label.clone()),
+        kind: match hint.kind {
+            InlayKind::Value => Some(lsp::InlayHintKind::TYPE),
+            InlayKind::Command => None,
+        },
+        text_edits: None,
+        tooltip: hint
+            .tooltip
+            .as_deref()
+            .map(|tooltip| lsp::InlayHintTooltip::MarkupContent(markup(tooltip, markdown))),
+        padding_left: Some(hint.padding_left),
+        padding_right: None,
+        data: None,
     }
 }
 

@@ -41,7 +41,7 @@ use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
 use crate::config::ConfigProblem;
 use crate::rules::{self, Fix};
 use crate::text::Document;
-use crate::{folding, links, selection};
+use crate::{folding, inlay, links, selection, signature};
 
 /// The custom request that returns the server's text of a document, for tests and for
 /// debugging a client's synchronization. Params: `TextDocumentIdentifier`; result: the text,
@@ -53,6 +53,10 @@ pub const DOCUMENT_TEXT_METHOD: &str = "dockls/documentText";
 /// variable, `,` between `--mount` keys, `#` of a parser directive. The analysis answers with
 /// nothing where none of these starts anything (a space inside a shell command, a comment).
 const TRIGGER_CHARACTERS: [&str; 7] = [" ", "-", "=", "$", "{", ",", "#"];
+
+/// Characters after which the client should show signature help: a blank between arguments,
+/// `=` of a flag, `,` between `--mount` keys, `[` of an exec form.
+const SIGNATURE_TRIGGERS: [&str; 4] = [" ", "=", ",", "["];
 
 /// The kind of the action that applies every safe fix in the file.
 const FIX_ALL_KIND: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.dockls");
@@ -980,6 +984,12 @@ impl LanguageServer for Server {
                 ..lsp::CompletionOptions::default()
             }),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            signature_help_provider: Some(lsp::SignatureHelpOptions {
+                trigger_characters: Some(SIGNATURE_TRIGGERS.map(str::to_owned).to_vec()),
+                retrigger_characters: Some(vec![",".to_owned()]),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            }),
+            inlay_hint_provider: Some(lsp::OneOf::Left(true)),
             folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
             selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
             document_link_provider: Some(lsp::DocumentLinkOptions {
@@ -1185,6 +1195,44 @@ impl LanguageServer for Server {
         let (hover, note) = self.hover_at(&params);
         self.log_to_client(note.into_iter().collect()).await;
         Ok(hover)
+    }
+
+    async fn signature_help(
+        &self,
+        params: lsp::SignatureHelpParams,
+    ) -> Result<Option<lsp::SignatureHelp>> {
+        let position = params.text_document_position_params;
+        let markdown = self.config().hover.markdown;
+        Ok(self
+            .query(
+                &position.text_document.uri,
+                "signatureHelp",
+                |snapshot, encoding| {
+                    let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+                    signature::signature_help(&snapshot.analysis, offset)
+                        .map(|help| convert::signature_help(&help, encoding, markdown))
+                },
+            )
+            .flatten())
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
+        let config = self.state.editor().inlay_hints();
+        let markdown = self.config().hover.markdown;
+        Ok(self.query(
+            &params.text_document.uri,
+            "inlayHint",
+            |snapshot, encoding| {
+                let range = convert::byte_range(&snapshot.rope, params.range, encoding).value;
+                inlay::inlay_hints(&snapshot.analysis, range, &config)
+                    .iter()
+                    .map(|hint| convert::inlay_hint(&snapshot.rope, hint, encoding, markdown))
+                    .collect()
+            },
+        ))
     }
 
     async fn folding_range(

@@ -15,6 +15,7 @@ use serde_json::Value;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::config::{self, ConfigProblem, ParsedConfig};
+use crate::inlay::InlayConfig;
 use crate::rules::RuleConfig;
 
 /// The editor's settings: `initializationOptions`, then the `dockls` section of
@@ -33,6 +34,30 @@ impl EditorSettings {
         let (merged, more) = config::merge_editor_settings(&merged, &self.workspace);
         problems.extend(more);
         (merged, problems)
+    }
+}
+
+impl EditorSettings {
+    /// Which inlay hints to show: `inlayHints.variableValues` and `inlayHints.effectiveCommand`,
+    /// the workspace's over `initializationOptions`, both on unless turned off.
+    pub fn inlay_hints(&self) -> InlayConfig {
+        let mut config = InlayConfig::default();
+        for settings in [&self.initialization, &self.workspace] {
+            let hints = settings.get("inlayHints");
+            if let Some(on) = hints
+                .and_then(|h| h.get("variableValues"))
+                .and_then(Value::as_bool)
+            {
+                config.variable_values = on;
+            }
+            if let Some(on) = hints
+                .and_then(|h| h.get("effectiveCommand"))
+                .and_then(Value::as_bool)
+            {
+                config.effective_command = on;
+            }
+        }
+        config
     }
 }
 
