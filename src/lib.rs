@@ -9,6 +9,7 @@ pub mod completion;
 pub mod config;
 pub mod context;
 pub mod diagnostics;
+pub mod format;
 pub mod hover;
 pub mod knowledge;
 pub mod lsp;
