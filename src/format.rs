@@ -935,6 +935,33 @@ mod tests {
     }
 
     #[test]
+    fn blanks_before_a_continuation_between_tokens_become_one_space() {
+        check(
+            "RUN   \\\n  echo a   \\\n  b\nCOPY --link   \\\n  a   b\n",
+            expect![[r#"
+                RUN \
+                    echo a   \
+                    b
+                COPY --link \
+                    a b
+            "#]],
+        );
+    }
+
+    #[test]
+    fn an_instruction_after_a_line_ending_in_the_escape_character_keeps_its_blanks() {
+        // BuildKit reads `  RUN x` as the continuation of the line before, whatever the grammar
+        // makes of `\\` there; the blanks would become part of the command.
+        check(
+            "RUN echo a\\\\\n  RUN x\n",
+            expect![[r#"
+            RUN echo a\\
+              RUN x
+        "#]],
+        );
+    }
+
+    #[test]
     fn exec_form_arrays_are_normalised() {
         check(
             "CMD [ \"a\",\"b\" ,  \"c\\u0041\" ]\nENTRYPOINT [\"x\"]\nSHELL  [ \"pwsh\",\"-c\" ]\nCOPY [ \"a b\",\"/c\" ]\nRUN [ -f x ]\nCMD [ ]\nCMD [ \"a\", \\\n  \"b\" ]\nCMD [ 1, \"b\" ]\nONBUILD CMD [ \"x\" ]\n",
