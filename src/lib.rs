@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod diagnostics;
 pub mod folding;
+pub mod format;
 pub mod hover;
 pub mod inlay;
 pub mod knowledge;
