@@ -177,3 +177,61 @@ fn inlay_hint() {
     );
     assert_eq!(hints, json!([]));
 }
+
+fn apply(text: &str, edits: &Value) -> String {
+    lsp_support::apply_text_edits(
+        text,
+        edits.as_array().expect("edits"),
+        lsp_support::Encoding::Utf16,
+    )
+}
+
+#[test]
+fn formatting() {
+    let text =
+        "from alpine:3.20\nrun   apk add \\\n  curl \\\n      git   \ncmd [ \"sh\",\"-c\" ]\n";
+    let mut client = open(text);
+    let options = json!({ "tabSize": 4, "insertSpaces": true });
+    let edits = client.request_ok(
+        "textDocument/formatting",
+        json!({ "textDocument": document(), "options": options }),
+    );
+    assert_eq!(
+        apply(text, &edits),
+        "FROM alpine:3.20\nRUN apk add \\\n    curl \\\n        git\nCMD [\"sh\", \"-c\"]\n"
+    );
+
+    // A range formats only the instructions it touches.
+    let range =
+        json!({ "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 3 } });
+    let edits = client.request_ok(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": document(), "range": range, "options": options }),
+    );
+    assert_eq!(
+        apply(text, &edits),
+        "from alpine:3.20\nrun   apk add \\\n  curl \\\n      git   \nCMD [\"sh\", \"-c\"]\n"
+    );
+}
+
+#[test]
+fn on_type_formatting() {
+    let (_, result) = Client::initialized(capabilities(&[], true));
+    assert_eq!(
+        result["capabilities"]["documentOnTypeFormattingProvider"]["firstTriggerCharacter"],
+        "\n"
+    );
+    // Enter after a continuation: the new line is indented by one unit.
+    let text = "FROM a\nRUN make \\\n\n";
+    let mut client = open(text);
+    let edits = client.request_ok(
+        "textDocument/onTypeFormatting",
+        json!({
+            "textDocument": document(),
+            "position": { "line": 2, "character": 0 },
+            "ch": "\n",
+            "options": { "tabSize": 2, "insertSpaces": true },
+        }),
+    );
+    assert_eq!(apply(text, &edits), "FROM a\nRUN make \\\n  \n");
+}

@@ -17,7 +17,7 @@ use crate::config::ConfigProblem;
 use crate::folding::{Fold, FoldKind};
 use crate::inlay::{InlayHint, InlayKind};
 use crate::links::Link;
-use crate::rules::Fix;
+use crate::rules::{Edit, Fix};
 use crate::signature::SignatureHelp;
 
 /// How columns are counted, as negotiated at initialize.
@@ -613,6 +613,17 @@ pub fn inlay_hint(
         padding_right: None,
         data: None,
     }
+}
+
+/// The protocol form of plain text edits (formatting, rename).
+pub fn text_edits(rope: &Rope, edits: &[Edit], encoding: PositionEncoding) -> Vec<lsp::TextEdit> {
+    edits
+        .iter()
+        .map(|edit| lsp::TextEdit {
+            range: range(rope, edit.range.clone(), encoding),
+            new_text: edit.new_text.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

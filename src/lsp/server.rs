@@ -41,7 +41,7 @@ use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
 use crate::config::ConfigProblem;
 use crate::rules::{self, Fix};
 use crate::text::Document;
-use crate::{folding, inlay, links, selection, signature};
+use crate::{folding, format, inlay, links, selection, signature};
 
 /// The custom request that returns the server's text of a document, for tests and for
 /// debugging a client's synchronization. Params: `TextDocumentIdentifier`; result: the text,
@@ -990,6 +990,12 @@ impl LanguageServer for Server {
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
             }),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            document_formatting_provider: Some(lsp::OneOf::Left(true)),
+            document_range_formatting_provider: Some(lsp::OneOf::Left(true)),
+            document_on_type_formatting_provider: Some(lsp::DocumentOnTypeFormattingOptions {
+                first_trigger_character: "\n".to_owned(),
+                more_trigger_character: None,
+            }),
             folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
             selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
             document_link_provider: Some(lsp::DocumentLinkOptions {
@@ -1235,6 +1241,57 @@ impl LanguageServer for Server {
         ))
     }
 
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let options = format_options(&params.options);
+        Ok(self.query(
+            &params.text_document.uri,
+            "formatting",
+            |snapshot, encoding| {
+                let edits = format::format(&snapshot.analysis, &options);
+                convert::text_edits(&snapshot.rope, &edits, encoding)
+            },
+        ))
+    }
+
+    async fn range_formatting(
+        &self,
+        params: lsp::DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let options = format_options(&params.options);
+        Ok(self.query(
+            &params.text_document.uri,
+            "rangeFormatting",
+            |snapshot, encoding| {
+                let range = convert::byte_range(&snapshot.rope, params.range, encoding).value;
+                let edits = format::format_range(&snapshot.analysis, range, &options);
+                convert::text_edits(&snapshot.rope, &edits, encoding)
+            },
+        ))
+    }
+
+    async fn on_type_formatting(
+        &self,
+        params: lsp::DocumentOnTypeFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let options = format_options(&params.options);
+        let position = params.text_document_position;
+        let Some(ch) = params.ch.chars().next() else {
+            return Ok(None);
+        };
+        Ok(self.query(
+            &position.text_document.uri,
+            "onTypeFormatting",
+            |snapshot, encoding| {
+                let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+                let edits = format::on_type(&snapshot.analysis, offset, ch, &options);
+                convert::text_edits(&snapshot.rope, &edits, encoding)
+            },
+        ))
+    }
+
     async fn folding_range(
         &self,
         params: lsp::FoldingRangeParams,
@@ -1284,6 +1341,14 @@ impl LanguageServer for Server {
                     .collect()
             },
         ))
+    }
+}
+
+/// The formatter's options from the client's: the indentation unit of continuation lines.
+fn format_options(options: &lsp::FormattingOptions) -> format::FormatOptions {
+    format::FormatOptions {
+        tab_size: options.tab_size,
+        insert_spaces: options.insert_spaces,
     }
 }
 
