@@ -235,3 +235,29 @@ fn on_type_formatting() {
     );
     assert_eq!(apply(text, &edits), "FROM a\nRUN make \\\n  \n");
 }
+
+/// A panic in the core answers the request with an internal error; the document stays as the
+/// client sent it and every other request is served.
+#[test]
+fn a_panic_answers_with_an_internal_error_and_keeps_the_document() {
+    let mut client = Client::start_with_env(&[], &[("DOCKLS_PANIC_IN", "hover")]);
+    client.request_ok(
+        "initialize",
+        json!({ "capabilities": capabilities(&["utf-16"], true) }),
+    );
+    client.notify("initialized", json!({}));
+    client.open(URI, 1, "FROM alpine:3.20\nRUN true\n");
+    let at = json!({ "textDocument": document(), "position": { "line": 1, "character": 1 } });
+    let response = client.request("textDocument/hover", at.clone());
+    assert_eq!(response["error"]["code"], -32603, "{response}");
+    assert_eq!(
+        response["error"]["message"],
+        "internal error in hover: injected by DOCKLS_PANIC_IN"
+    );
+    let folds = client.request_ok(
+        "textDocument/foldingRange",
+        json!({ "textDocument": document() }),
+    );
+    assert_eq!(folds[0]["startLine"], 0);
+    assert_eq!(client.document_text(URI), "FROM alpine:3.20\nRUN true\n");
+}

@@ -307,17 +307,19 @@ impl State {
     /// The current text of a document with its analysis. The analysis is built outside the
     /// lock, from a clone of the document (a rope and a tree: both cheap to clone), and cached
     /// if no change came in meanwhile.
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
         let (document, version, revision) = {
             let documents = self.documents();
-            let entry = documents.get(uri)?;
+            let Some(entry) = documents.get(uri) else {
+                return Ok(None);
+            };
             if let Some(analysis) = &entry.analysis {
-                return Some(Snapshot {
+                return Ok(Some(Snapshot {
                     rope: entry.document.rope().clone(),
                     analysis: analysis.clone(),
                     version: entry.version,
                     revision: entry.revision,
-                });
+                }));
             }
             (entry.document.clone(), entry.version, entry.revision)
         };
@@ -327,12 +329,12 @@ impl State {
                 entry.analysis = Some(analysis.clone());
             }
         }
-        Some(Snapshot {
+        Ok(Some(Snapshot {
             rope: document.rope().clone(),
             analysis,
             version,
             revision,
-        })
+        }))
     }
 
     /// Runs `work` on a blocking thread with the settings of the document at `uri`: reading
@@ -342,20 +344,19 @@ impl State {
         uri: &Uri,
         what: &'static str,
         work: impl FnOnce(&DocumentSettings) -> T + Send + 'static,
-    ) -> Option<(DocumentSettings, T)> {
+    ) -> std::result::Result<(DocumentSettings, T), Panic> {
         let editor = self.editor();
         let files = self.files.clone();
         let path = settings::file_path(uri);
         let computed = tokio::task::spawn_blocking(move || {
             let settings = settings::resolve(&files, &editor, path.as_deref());
             let value = guarded(what, || work(&settings))?;
-            Some((settings, value))
+            Ok((settings, value))
         })
         .await
-        .ok()
-        .flatten()?;
+        .unwrap_or_else(|error| Err(Panic(format!("internal error in {what}: {error}"))))?;
         self.report_config_problems(&computed.0).await;
-        Some(computed)
+        Ok(computed)
     }
 
     /// The diagnostics of a snapshot with the document's settings.
@@ -367,7 +368,7 @@ impl State {
                 analysis.diagnostics_with(&settings.rules, settings.dockerignore.as_deref())
             })
             .await;
-        let Some((_, computed)) = computed else {
+        let Ok((_, computed)) = computed else {
             return Vec::new();
         };
         computed
@@ -435,7 +436,7 @@ impl State {
         if !due {
             return;
         }
-        let Some(snapshot) = self.snapshot(&uri) else {
+        let Ok(Some(snapshot)) = self.snapshot(&uri) else {
             return;
         };
         let diagnostics = self.diagnostics(&uri, &snapshot).await;
@@ -518,9 +519,9 @@ impl Server {
         self.state.documents()
     }
 
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
         let snapshot = self.state.snapshot(uri);
-        if snapshot.is_none() {
+        if matches!(snapshot, Ok(None)) {
             log(&format!(
                 "request for {} which is not open; answering with nothing",
                 uri.as_str()
@@ -529,17 +530,21 @@ impl Server {
         snapshot
     }
 
-    /// Answers a question about the current text of `uri` from its snapshot; `None` when the
-    /// document is not open or the core panicked (logged).
+    /// Answers `request` about the current text of `uri` from its snapshot: `None` when the
+    /// document is not open, an internal error (logged with the request) when the core panicked.
     fn query<T>(
         &self,
         uri: &Uri,
         what: &str,
+        request: &dyn std::fmt::Debug,
         query: impl FnOnce(&Snapshot, PositionEncoding) -> T,
-    ) -> Option<T> {
-        let snapshot = self.snapshot(uri)?;
+    ) -> Result<Option<T>> {
         let encoding = self.config().encoding;
-        guarded(what, || query(&snapshot, encoding))
+        let answer = self.snapshot(uri).and_then(|snapshot| match snapshot {
+            Some(snapshot) => guarded(what, || query(&snapshot, encoding)).map(Some),
+            None => Ok(None),
+        });
+        answer.map_err(|panic| panic.answer(request))
     }
 
     /// Opens or replaces a document.
@@ -547,7 +552,7 @@ impl Server {
         let lsp::TextDocumentItem {
             uri, text, version, ..
         } = params.text_document;
-        let Some(document) = guarded("didOpen", || Document::new(&text)) else {
+        let Ok(document) = guarded("didOpen", || Document::new(&text)) else {
             return;
         };
         let entry = Entry {
@@ -607,7 +612,7 @@ impl Server {
         entry.version = params.text_document.version;
         entry.revision = self.state.next_revision();
         entry.analysis = None;
-        if applied.is_none() {
+        if applied.is_err() {
             // The text may be half edited; the client's next full sync or reopen repairs it.
             notes.push(format!(
                 "didChange for {} failed; its text may be out of sync",
@@ -649,17 +654,21 @@ impl Server {
     fn completion_items(
         &self,
         params: &lsp::CompletionParams,
-    ) -> (Option<Vec<lsp::CompletionItem>>, Option<String>) {
+    ) -> (Result<Option<Vec<lsp::CompletionItem>>>, Option<String>) {
         let position = &params.text_document_position;
-        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
-            return (None, None);
+        let snapshot = match self.snapshot(&position.text_document.uri) {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return (Ok(None), None),
+            Err(panic) => return (Err(panic.answer(params)), None),
         };
         let config = self.config();
         let (offset, note) = self.offset(&snapshot, position.position, "completion");
-        let items = guarded("completion", || {
+        let items = match guarded("completion", || {
             snapshot.analysis.completion(offset, &config.completion)
-        })
-        .unwrap_or_default();
+        }) {
+            Ok(items) => items,
+            Err(panic) => return (Err(panic.answer(params)), note),
+        };
         let shape = config.completion_shape;
         let mut converted: Vec<lsp::CompletionItem> = items
             .iter()
@@ -673,7 +682,7 @@ impl Server {
                 item.data = Some(serde_json::json!({ "list": cache.list, "index": index }));
             }
         }
-        (Some(converted), note)
+        (Ok(Some(converted)), note)
     }
 
     fn resolve_documentation(&self, item: &mut lsp::CompletionItem) {
@@ -699,14 +708,19 @@ impl Server {
         }
     }
 
-    fn hover_at(&self, params: &lsp::HoverParams) -> (Option<lsp::Hover>, Option<String>) {
+    fn hover_at(&self, params: &lsp::HoverParams) -> (Result<Option<lsp::Hover>>, Option<String>) {
         let position = &params.text_document_position_params;
-        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
-            return (None, None);
+        let snapshot = match self.snapshot(&position.text_document.uri) {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return (Ok(None), None),
+            Err(panic) => return (Err(panic.answer(params)), None),
         };
         let config = self.config();
         let (offset, note) = self.offset(&snapshot, position.position, "hover");
-        let hover = guarded("hover", || snapshot.analysis.hover(offset, &config.hover)).flatten();
+        let hover = match guarded("hover", || snapshot.analysis.hover(offset, &config.hover)) {
+            Ok(hover) => hover,
+            Err(panic) => return (Err(panic.answer(params)), note),
+        };
         let hover = hover.map(|hover| {
             convert::hover(
                 &snapshot.rope,
@@ -715,16 +729,26 @@ impl Server {
                 config.hover.markdown,
             )
         });
-        (hover, note)
+        (Ok(hover), note)
     }
 
     /// The code actions for a request, computed from the current document: the quick fixes of
     /// each of our diagnostics in the request's context (found again from its `data`), and the
     /// file's fix-all when the client asks for `source.fixAll` actions.
-    async fn code_actions(&self, params: lsp::CodeActionParams) -> Vec<lsp::CodeActionOrCommand> {
-        let uri = params.text_document.uri;
-        let Some(snapshot) = self.snapshot(&uri) else {
-            return Vec::new();
+    async fn code_actions(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Vec<lsp::CodeActionOrCommand>> {
+        let uri = params.text_document.uri.clone();
+        let request = format!(
+            "codeAction on {} at {}",
+            uri.as_str(),
+            show_range(params.range)
+        );
+        let snapshot = match self.snapshot(&uri) {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return Ok(Vec::new()),
+            Err(panic) => return Err(panic.answer(&params)),
         };
         let only = params.context.only.as_deref();
         let wants = |kind: &lsp::CodeActionKind| match only {
@@ -757,7 +781,7 @@ impl Server {
             Vec::new()
         };
         if ours.is_empty() && !fix_all {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         if ours
             .iter()
@@ -781,9 +805,7 @@ impl Server {
                 compute_actions(&analysis, settings, &requested, fix_all)
             })
             .await;
-        let Some((_, computed)) = computed else {
-            return Vec::new();
-        };
+        let (_, computed) = computed.map_err(|panic| panic.answer(&request))?;
         let config = self.config();
         let target = EditTarget {
             uri: &uri,
@@ -824,12 +846,12 @@ impl Server {
             ));
         }
         if self.config().code_action_literals {
-            return result
+            return Ok(result
                 .into_iter()
                 .map(lsp::CodeActionOrCommand::CodeAction)
-                .collect();
+                .collect());
         }
-        result
+        Ok(result
             .into_iter()
             .filter_map(|action| {
                 let edit = serde_json::to_value(action.edit?).ok()?;
@@ -839,7 +861,7 @@ impl Server {
                     arguments: Some(vec![edit]),
                 }))
             })
-            .collect()
+            .collect())
     }
 
     /// What a diagnostic without `data` names, for clients that drop it (no
@@ -1131,8 +1153,9 @@ impl LanguageServer for Server {
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
         let uri = &params.text_document.uri;
         let items = match self.snapshot(uri) {
-            Some(snapshot) => self.state.diagnostics(uri, &snapshot).await,
-            None => Vec::new(),
+            Ok(Some(snapshot)) => self.state.diagnostics(uri, &snapshot).await,
+            Ok(None) => Vec::new(),
+            Err(panic) => return Err(panic.answer(&params)),
         };
         Ok(lsp::DocumentDiagnosticReportResult::Report(
             lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
@@ -1151,7 +1174,7 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::CompletionResponse>> {
         let (items, note) = self.completion_items(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        Ok(items.map(lsp::CompletionResponse::Array))
+        Ok(items?.map(lsp::CompletionResponse::Array))
     }
 
     async fn completion_resolve(
@@ -1166,7 +1189,7 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
-        Ok(Some(self.code_actions(params).await))
+        Ok(Some(self.code_actions(params).await?))
     }
 
     /// Carries out a code action sent as a command (for clients without `CodeAction`
@@ -1200,26 +1223,26 @@ impl LanguageServer for Server {
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let (hover, note) = self.hover_at(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        Ok(hover)
+        hover
     }
 
     async fn signature_help(
         &self,
         params: lsp::SignatureHelpParams,
     ) -> Result<Option<lsp::SignatureHelp>> {
-        let position = params.text_document_position_params;
+        let position = &params.text_document_position_params;
         let markdown = self.config().hover.markdown;
-        Ok(self
-            .query(
-                &position.text_document.uri,
-                "signatureHelp",
-                |snapshot, encoding| {
-                    let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
-                    signature::signature_help(&snapshot.analysis, offset)
-                        .map(|help| convert::signature_help(&help, encoding, markdown))
-                },
-            )
-            .flatten())
+        self.query(
+            &position.text_document.uri,
+            "signatureHelp",
+            &params,
+            |snapshot, encoding| {
+                let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+                signature::signature_help(&snapshot.analysis, offset)
+                    .map(|help| convert::signature_help(&help, encoding, markdown))
+            },
+        )
+        .map(Option::flatten)
     }
 
     async fn inlay_hint(
@@ -1228,9 +1251,10 @@ impl LanguageServer for Server {
     ) -> Result<Option<Vec<lsp::InlayHint>>> {
         let config = self.state.editor().inlay_hints();
         let markdown = self.config().hover.markdown;
-        Ok(self.query(
+        self.query(
             &params.text_document.uri,
             "inlayHint",
+            &params,
             |snapshot, encoding| {
                 let range = convert::byte_range(&snapshot.rope, params.range, encoding).value;
                 inlay::inlay_hints(&snapshot.analysis, range, &config)
@@ -1238,7 +1262,7 @@ impl LanguageServer for Server {
                     .map(|hint| convert::inlay_hint(&snapshot.rope, hint, encoding, markdown))
                     .collect()
             },
-        ))
+        )
     }
 
     async fn formatting(
@@ -1246,14 +1270,15 @@ impl LanguageServer for Server {
         params: lsp::DocumentFormattingParams,
     ) -> Result<Option<Vec<lsp::TextEdit>>> {
         let options = format_options(&params.options);
-        Ok(self.query(
+        self.query(
             &params.text_document.uri,
             "formatting",
+            &params,
             |snapshot, encoding| {
                 let edits = format::format(&snapshot.analysis, &options);
                 convert::text_edits(&snapshot.rope, &edits, encoding)
             },
-        ))
+        )
     }
 
     async fn range_formatting(
@@ -1261,15 +1286,16 @@ impl LanguageServer for Server {
         params: lsp::DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<lsp::TextEdit>>> {
         let options = format_options(&params.options);
-        Ok(self.query(
+        self.query(
             &params.text_document.uri,
             "rangeFormatting",
+            &params,
             |snapshot, encoding| {
                 let range = convert::byte_range(&snapshot.rope, params.range, encoding).value;
                 let edits = format::format_range(&snapshot.analysis, range, &options);
                 convert::text_edits(&snapshot.rope, &edits, encoding)
             },
-        ))
+        )
     }
 
     async fn on_type_formatting(
@@ -1277,32 +1303,36 @@ impl LanguageServer for Server {
         params: lsp::DocumentOnTypeFormattingParams,
     ) -> Result<Option<Vec<lsp::TextEdit>>> {
         let options = format_options(&params.options);
-        let position = params.text_document_position;
+        let position = &params.text_document_position;
         let Some(ch) = params.ch.chars().next() else {
             return Ok(None);
         };
-        Ok(self.query(
+        self.query(
             &position.text_document.uri,
             "onTypeFormatting",
+            &params,
             |snapshot, encoding| {
                 let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
                 let edits = format::on_type(&snapshot.analysis, offset, ch, &options);
                 convert::text_edits(&snapshot.rope, &edits, encoding)
             },
-        ))
+        )
     }
 
     async fn folding_range(
         &self,
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
-        Ok(
-            self.query(&params.text_document.uri, "foldingRange", |snapshot, _| {
+        self.query(
+            &params.text_document.uri,
+            "foldingRange",
+            &params,
+            |snapshot, _| {
                 folding::folding_ranges(&snapshot.analysis)
                     .iter()
                     .map(|fold| convert::folding_range(&snapshot.rope, fold))
                     .collect()
-            }),
+            },
         )
     }
 
@@ -1310,9 +1340,10 @@ impl LanguageServer for Server {
         &self,
         params: lsp::SelectionRangeParams,
     ) -> Result<Option<Vec<lsp::SelectionRange>>> {
-        Ok(self.query(
+        self.query(
             &params.text_document.uri,
             "selectionRange",
+            &params,
             |snapshot, encoding| {
                 params
                     .positions
@@ -1324,23 +1355,24 @@ impl LanguageServer for Server {
                     })
                     .collect()
             },
-        ))
+        )
     }
 
     async fn document_link(
         &self,
         params: lsp::DocumentLinkParams,
     ) -> Result<Option<Vec<lsp::DocumentLink>>> {
-        Ok(self.query(
+        self.query(
             &params.text_document.uri,
             "documentLink",
+            &params,
             |snapshot, encoding| {
                 links::document_links(&snapshot.analysis)
                     .iter()
                     .filter_map(|link| convert::document_link(&snapshot.rope, link, encoding))
                     .collect()
             },
-        ))
+        )
     }
 }
 
@@ -1352,19 +1384,54 @@ fn format_options(options: &lsp::FormattingOptions) -> format::FormatOptions {
     }
 }
 
-/// Runs a core call, turning a panic into `None` and a log line: one bad document or position
-/// must not take the server down.
-fn guarded<T>(what: &str, call: impl FnOnce() -> T) -> Option<T> {
-    match panic::catch_unwind(AssertUnwindSafe(call)) {
-        Ok(value) => Some(value),
+/// Runs a core call, turning a panic into a [`Panic`] and a log line: one bad document or
+/// position must not take the server down.
+///
+/// For tests of this path, `DOCKLS_PANIC_IN=<what>` in the environment makes the core call named
+/// `<what>` (e.g. `hover`) panic.
+fn guarded<T>(what: &str, call: impl FnOnce() -> T) -> std::result::Result<T, Panic> {
+    let injected = std::env::var_os("DOCKLS_PANIC_IN").is_some_and(|name| name == what);
+    match panic::catch_unwind(AssertUnwindSafe(|| {
+        if injected {
+            panic!("injected by DOCKLS_PANIC_IN");
+        }
+        call()
+    })) {
+        Ok(value) => Ok(value),
         Err(payload) => {
             let message = payload
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            log(&format!("internal error in {what}: {message}"));
-            None
+            let panic = Panic(format!("internal error in {what}: {message}"));
+            log(&panic.0);
+            Err(panic)
+        }
+    }
+}
+
+/// A panic caught in a core call, with what was being done.
+#[derive(Debug)]
+struct Panic(String);
+
+impl Panic {
+    /// The answer to the request that ran into it, logged with the request.
+    fn answer(self, request: &dyn std::fmt::Debug) -> tower_lsp_server::jsonrpc::Error {
+        let mut shown = format!("{request:?}");
+        if shown.len() > 2000 {
+            let mut cut = 2000;
+            while !shown.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            shown.truncate(cut);
+            shown.push('…');
+        }
+        log(&format!("{}; the request was {shown}", self.0));
+        tower_lsp_server::jsonrpc::Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+            message: self.0.into(),
+            data: None,
         }
     }
 }
@@ -1386,10 +1453,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_panic_in_a_core_call_becomes_none() {
-        assert_eq!(guarded("test", || 1), Some(1));
-        let panicked: Option<()> = guarded("test", || panic!("core bug"));
-        assert_eq!(panicked, None);
+    fn a_panic_in_a_core_call_becomes_an_internal_error() {
+        assert_eq!(guarded("test", || 1).ok(), Some(1));
+        let panicked = guarded("hover", || -> () { panic!("core bug") }).unwrap_err();
+        let error = panicked.answer(&"textDocument/hover at 1:2");
+        assert_eq!(
+            error.code,
+            tower_lsp_server::jsonrpc::ErrorCode::InternalError
+        );
+        assert_eq!(error.message, "internal error in hover: core bug");
     }
 
     #[test]

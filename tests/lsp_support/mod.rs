@@ -37,8 +37,14 @@ impl Client {
     }
 
     pub fn start_with(args: &[&str]) -> Client {
+        Client::start_with_env(args, &[])
+    }
+
+    /// Starts the server with `args` and extra environment variables.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dockls"))
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
