@@ -41,8 +41,14 @@ fn initialize_falls_back_to_utf16() {
     let (_client, result) = Client::initialized(capabilities(&[], true));
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
     assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
-    let (_client, result) = Client::initialized(capabilities(&["utf-32", "utf-16"], true));
+    let (_client, result) = Client::initialized(capabilities(&["utf-16"], true));
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+}
+
+#[test]
+fn initialize_prefers_utf32_over_utf16() {
+    let (_client, result) = Client::initialized(capabilities(&["utf-16", "utf-32"], true));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-32");
 }
 
 #[test]

@@ -28,16 +28,19 @@ pub enum PositionEncoding {
     /// Columns count UTF-16 code units; LSP's default.
     #[default]
     Utf16,
+    /// Columns count Unicode code points.
+    Utf32,
 }
 
 impl PositionEncoding {
-    /// UTF-8 when the client offers it (it costs no conversion), else the mandatory UTF-16.
+    /// UTF-8 when the client offers it (it costs no conversion), then UTF-32 (a code point
+    /// count, still cheaper than UTF-16 in a rope), else the mandatory UTF-16.
     pub fn negotiate(offered: Option<&[lsp::PositionEncodingKind]>) -> PositionEncoding {
-        let offers_utf8 = offered
-            .unwrap_or_default()
-            .contains(&lsp::PositionEncodingKind::UTF8);
-        if offers_utf8 {
+        let offered = offered.unwrap_or_default();
+        if offered.contains(&lsp::PositionEncodingKind::UTF8) {
             PositionEncoding::Utf8
+        } else if offered.contains(&lsp::PositionEncodingKind::UTF32) {
+            PositionEncoding::Utf32
         } else {
             PositionEncoding::Utf16
         }
@@ -47,6 +50,7 @@ impl PositionEncoding {
         match self {
             PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
             PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+            PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
         }
     }
 }
@@ -99,6 +103,20 @@ pub fn offset(rope: &Rope, position: lsp::Position, encoding: PositionEncoding) 
                 clamped: false,
             }
         }
+        PositionEncoding::Utf32 => {
+            let start_char = rope.byte_to_char(start);
+            let end_char = rope.byte_to_char(end);
+            if column > end_char - start_char {
+                return Clamped {
+                    value: end,
+                    clamped: true,
+                };
+            }
+            Clamped {
+                value: rope.char_to_byte(start_char + column),
+                clamped: false,
+            }
+        }
     }
 }
 
@@ -134,6 +152,7 @@ pub fn position(rope: &Rope, offset: usize, encoding: PositionEncoding) -> lsp::
             rope.char_to_utf16_cu(rope.byte_to_char(offset))
                 - rope.char_to_utf16_cu(rope.byte_to_char(start))
         }
+        PositionEncoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(start),
     };
     lsp::Position::new(saturate(line), saturate(column))
 }
@@ -535,6 +554,7 @@ fn width(piece: &str, encoding: PositionEncoding) -> usize {
     match encoding {
         PositionEncoding::Utf8 => piece.len(),
         PositionEncoding::Utf16 => piece.chars().map(char::len_utf16).sum(),
+        PositionEncoding::Utf32 => piece.chars().count(),
     }
 }
 
@@ -865,6 +885,77 @@ mod tests {
                 )),
                 [[0, 0, 1, 0, 0]]
             );
+        }
+    }
+
+    mod round_trips {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const ENCODINGS: [PositionEncoding; 3] = [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ];
+
+        /// Texts of ASCII, multi-byte characters, astral characters and every line ending.
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("a"),
+                    Just(" "),
+                    Just("é"),
+                    Just("中"),
+                    Just("😀"),
+                    Just("\n"),
+                    Just("\r\n"),
+                    Just("\r"),
+                    Just("\\"),
+                ],
+                0..40,
+            )
+            .prop_map(|pieces| pieces.concat())
+        }
+
+        /// Whether `offset` is a place a cursor can be: a char boundary, not between CR and LF.
+        fn is_cursor_place(text: &str, offset: usize) -> bool {
+            text.is_char_boundary(offset)
+                && !(offset > 0
+                    && text.as_bytes()[offset - 1] == b'\r'
+                    && text.as_bytes().get(offset) == Some(&b'\n'))
+        }
+
+        proptest! {
+            #[test]
+            fn offset_position_offset(text in text(), pick in 0usize..200) {
+                let rope = Rope::from_str(&text);
+                let offset = pick % (text.len() + 1);
+                prop_assume!(is_cursor_place(&text, offset));
+                for encoding in ENCODINGS {
+                    let position = position(&rope, offset, encoding);
+                    let back = super::super::offset(&rope, position, encoding);
+                    prop_assert_eq!(back, Clamped { value: offset, clamped: false });
+                }
+            }
+
+            #[test]
+            fn any_position_lands_on_a_cursor_place(
+                text in text(),
+                line in 0u32..12,
+                character in 0u32..12,
+            ) {
+                let rope = Rope::from_str(&text);
+                for encoding in ENCODINGS {
+                    let position = lsp::Position::new(line, character);
+                    let offset = super::super::offset(&rope, position, encoding);
+                    prop_assert!(is_cursor_place(&text, offset.value));
+                    // An unclamped position survives the round trip unless it pointed inside a
+                    // character (a UTF-8 or UTF-16 column in the middle of a code point).
+                    let back = super::super::position(&rope, offset.value, encoding);
+                    prop_assert!(back.line < line || (back.line == line && back.character <= character) || offset.clamped);
+                }
+            }
         }
     }
 }
