@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::analysis::{Analysis, Hover, HoverConfig};
@@ -323,7 +324,7 @@ fn flag(analysis: &Analysis, node: Node) -> Option<Found> {
 
 fn mount_option(analysis: &Analysis, node: Node) -> Option<Found> {
     let option = ancestor(node, "mount_option")?;
-    let key_node = option.child_by_field_name("key")?;
+    let key_node = option.field("key")?;
     let key = text(analysis, key_node);
     let options = ancestor(option, "mount_options")?;
     let mut cursor = options.walk();
@@ -331,19 +332,16 @@ fn mount_option(analysis: &Analysis, node: Node) -> Option<Found> {
     let mount_type = siblings
         .iter()
         .filter(|o| o.kind() == "mount_option")
-        .find(|o| {
-            o.child_by_field_name("key")
-                .is_some_and(|k| text(analysis, k) == "type")
-        })
-        .and_then(|o| o.child_by_field_name("value"))
+        .find(|o| o.field("key").is_some_and(|k| text(analysis, k) == "type"))
+        .and_then(|o| o.field("value"))
         .map_or_else(|| "bind".to_owned(), |v| text(analysis, v).to_owned());
     let on_value = option
-        .child_by_field_name("value")
+        .field("value")
         .is_some_and(|v| v.byte_range().contains(&node.start_byte()));
     if key == "type" {
         let kind = knowledge::mount_type(&mount_type)?;
         let range = if on_value {
-            option.child_by_field_name("value")?.byte_range()
+            option.field("value")?.byte_range()
         } else {
             key_node.byte_range()
         };
@@ -520,18 +518,14 @@ fn stage_reference(analysis: &Analysis, node: Node, offset: usize) -> Option<Fou
         )
     } else if let Some(value) = ancestor(node, "flag_value") {
         let flag = value.parent()?;
-        let flag_name = flag
-            .child_by_field_name("name")
-            .map(|n| text(analysis, n))?;
+        let flag_name = flag.field("name").map(|n| text(analysis, n))?;
         if flag_name != "--from" {
             return None;
         }
         (value.byte_range(), text(analysis, value).to_owned())
     } else if let Some(value) = ancestor(node, "mount_value") {
         let option = value.parent()?;
-        let key = option
-            .child_by_field_name("key")
-            .map(|k| text(analysis, k))?;
+        let key = option.field("key").map(|k| text(analysis, k))?;
         if key != "from" {
             return None;
         }
@@ -629,7 +623,7 @@ fn image(analysis: &Analysis, node: Node) -> Option<Found> {
 
 fn directive(analysis: &Analysis, node: Node) -> Option<Found> {
     let directive = ancestor(node, "parser_directive")?;
-    let name = directive.child_by_field_name("name")?;
+    let name = directive.field("name")?;
     let info = knowledge::directive(text(analysis, name))?;
     Some(Found {
         range: directive.byte_range(),

@@ -423,7 +423,8 @@ mod tests {
             ));
             if let Some(tooltip) = &hint.tooltip {
                 for line in tooltip.lines() {
-                    out.push_str(&format!("    {line}\n"));
+                    out.push_str(format!("    {line}").trim_end());
+                    out.push('\n');
                 }
             }
         }

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::syntax::NodeExt;
 use tree_sitter::{Node, Tree};
 
 use crate::knowledge;
@@ -423,10 +424,7 @@ impl Builder<'_> {
     }
 
     fn directive(&mut self, node: Node) {
-        let (Some(name), Some(value)) = (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("value"),
-        ) else {
+        let (Some(name), Some(value)) = (node.field("name"), node.field("value")) else {
             return;
         };
         self.model.directives.push(Directive {
@@ -439,9 +437,7 @@ impl Builder<'_> {
     }
 
     fn instruction(&mut self, node: Node, stage: Option<usize>) -> Instruction {
-        let keyword_node = node
-            .child_by_field_name("keyword")
-            .or_else(|| node.child(0));
+        let keyword_node = node.field("keyword").or_else(|| node.child(0));
         let (keyword, keyword_range, known) = match keyword_node {
             Some(k) if node.kind() == "unknown_instruction" => {
                 (self.text(k).to_owned(), k.byte_range(), false)
@@ -454,9 +450,7 @@ impl Builder<'_> {
         for flag in node.children_by_field_name("flag", &mut cursor) {
             flags.push(self.flag(flag));
         }
-        let command = node
-            .child_by_field_name("command")
-            .or_else(|| node.child_by_field_name("paths"));
+        let command = node.field("command").or_else(|| node.field("paths"));
         let form = match command {
             Some(c) if c.kind() == "exec_form" => Form::Exec,
             Some(c) if c.kind() == "shell_command" => {
@@ -486,7 +480,7 @@ impl Builder<'_> {
             .map(|c| c.byte_range())
             .collect();
         let trigger = node
-            .child_by_field_name("instruction")
+            .field("instruction")
             .map(|inner| Box::new(self.instruction(inner, stage)));
         Instruction {
             keyword,
@@ -505,8 +499,8 @@ impl Builder<'_> {
     }
 
     fn flag(&self, node: Node) -> Flag {
-        let name = node.child_by_field_name("name");
-        let value = node.child_by_field_name("value");
+        let name = node.field("name");
+        let value = node.field("value");
         let name_text = name.map(|n| self.text(n)).unwrap_or_default();
         Flag {
             name: name_text.trim_start_matches('-').to_owned(),
@@ -526,8 +520,7 @@ impl Builder<'_> {
     }
 
     fn heredocs(&self, node: Node) -> Vec<Heredoc> {
-        let mut markers = Vec::new();
-        collect_kind(node, "heredoc_marker", &mut markers);
+        let markers = crate::syntax::descendants_of_kinds(node, &["heredoc_marker"]);
         let mut cursor = node.walk();
         let bodies: Vec<Node> = node
             .named_children(&mut cursor)
@@ -542,10 +535,10 @@ impl Builder<'_> {
                     marker_range: marker.byte_range(),
                     delimiter: heredoc_delimiter(self.text(*marker)),
                     body_range: body
-                        .and_then(|b| b.child_by_field_name("content"))
+                        .and_then(|b| b.field("content"))
                         .map(|c| c.byte_range()),
                     end_range: body
-                        .and_then(|b| b.child_by_field_name("end"))
+                        .and_then(|b| b.field("end"))
                         .filter(|e| !e.is_missing())
                         .map(|e| e.byte_range()),
                 }
@@ -554,8 +547,8 @@ impl Builder<'_> {
     }
 
     fn stage(&mut self, node: Node, index: usize, from: usize, global_env: &Environment) -> Stage {
-        let name = node.child_by_field_name("name");
-        let image = node.child_by_field_name("image").map(|image| {
+        let name = node.field("name");
+        let image = node.field("image").map(|image| {
             let text = self.text(image).to_owned();
             let resolved = expand(&text, global_env);
             ImageReference {
@@ -603,7 +596,7 @@ impl Builder<'_> {
         let mut cursor = node.walk();
         let mut assignments = Vec::new();
         for pair in node.named_children(&mut cursor) {
-            let Some(name) = pair.child_by_field_name("name") else {
+            let Some(name) = pair.field("name") else {
                 continue;
             };
             let field = if kind == DeclarationKind::Arg {
@@ -637,9 +630,7 @@ impl Builder<'_> {
                 name,
                 kind,
                 scope,
-                name_range: pair
-                    .child_by_field_name("name")
-                    .map_or(0..0, |n| n.byte_range()),
+                name_range: pair.field("name").map_or(0..0, |n| n.byte_range()),
                 value,
                 value_range,
                 resolved,
@@ -656,10 +647,7 @@ impl Builder<'_> {
             "RUN" | "CMD" | "ENTRYPOINT" | "HEALTHCHECK" | "SHELL" => Expander::Shell,
             _ => Expander::Builder,
         };
-        let mut found = Vec::new();
-        collect_kind(node, "variable", &mut found);
-        collect_kind(node, "expansion", &mut found);
-        found.sort_by_key(|n| n.start_byte());
+        let found = crate::syntax::descendants_of_kinds(node, &["variable", "expansion"]);
         for use_node in found {
             // Shell-form commands keep heredoc bodies and exec-form strings out of reach: only
             // the nodes of the instruction itself are uses.
@@ -668,7 +656,7 @@ impl Builder<'_> {
                 let start = use_node.start_byte() + 1;
                 (text[1..].to_owned(), start..use_node.end_byte())
             } else {
-                match use_node.child_by_field_name("name") {
+                match use_node.field("name") {
                     Some(n) => (self.text(n).to_owned(), n.byte_range()),
                     None => continue,
                 }
@@ -709,18 +697,6 @@ fn inherited_env(declarations: &[Declaration], base_env: &Environment) -> Enviro
         })
         .map(|(name, binding)| (name.clone(), binding.clone()))
         .collect()
-}
-
-fn collect_kind<'t>(node: Node<'t>, kind: &str, out: &mut Vec<Node<'t>>) {
-    let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
-        if current.kind() == kind {
-            out.push(current);
-        }
-        // An expansion inside another is found when walking into the outer one.
-        stack.extend(current.named_children(&mut cursor));
-    }
 }
 
 /// The delimiter of a heredoc marker such as `<<-"EOF"`.

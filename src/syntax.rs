@@ -3,8 +3,11 @@
 //! This is the only module that talks to tree-sitter. Parsing never fails: any input, including
 //! invalid UTF-8 and NUL bytes, yields a tree, and syntax errors are reported as plain values.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::num::NonZeroU16;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree, TreeCursor};
 
@@ -104,6 +107,85 @@ pub enum SyntaxErrorKind {
     /// A node the parser had to assume to finish a construct; holds the node kind, for
     /// example `"]"` or `"heredoc_end"`.
     Missing(String),
+}
+
+/// The ids of the language's named node kinds and of its fields, looked up once: the language's
+/// own lookups search every name on each call, which shows in profiles of large files.
+struct Ids {
+    kinds: HashMap<String, u16>,
+    fields: HashMap<String, NonZeroU16>,
+}
+
+fn ids() -> &'static Ids {
+    static IDS: OnceLock<Ids> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let language = language();
+        let mut kinds = HashMap::new();
+        for id in 0..u16::try_from(language.node_kind_count()).unwrap_or(u16::MAX) {
+            if language.node_kind_is_named(id) && language.node_kind_is_visible(id) {
+                if let Some(name) = language.node_kind_for_id(id) {
+                    kinds.entry(name.to_owned()).or_insert(id);
+                }
+            }
+        }
+        let mut fields = HashMap::new();
+        for id in 1..=u16::try_from(language.field_count()).unwrap_or(u16::MAX) {
+            if let (Some(name), Some(id)) = (language.field_name_for_id(id), NonZeroU16::new(id)) {
+                fields.insert(name.to_owned(), id);
+            }
+        }
+        Ids { kinds, fields }
+    })
+}
+
+/// The id of the named node kind `kind`; 0 (no node has it) for an unknown name.
+pub fn kind_id(kind: &str) -> u16 {
+    ids().kinds.get(kind).copied().unwrap_or(0)
+}
+
+/// Field access by name with the field's id cached.
+pub trait NodeExt<'t> {
+    /// The child in field `name`, like `Node::child_by_field_name`.
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        let id = ids().fields.get(name)?;
+        self.child_by_field_id(id.get())
+    }
+}
+
+/// The descendants of `node` (itself included) whose kind is one of `kinds`, in document order,
+/// found in one walk with a cursor (no allocation per node).
+pub fn descendants_of_kinds<'t>(node: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
+    let ids: Vec<u16> = kinds
+        .iter()
+        .map(|kind| kind_id(kind))
+        .filter(|&id| id != 0)
+        .collect();
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    loop {
+        let current = cursor.node();
+        if ids.contains(&current.kind_id()) {
+            out.push(current);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == node {
+                return out;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
 }
 
 /// Every `ERROR` and `MISSING` node of `tree`, in document order.

@@ -649,7 +649,7 @@ pub fn text_edits(rope: &Rope, edits: &[Edit], encoding: PositionEncoding) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use PositionEncoding::{Utf16, Utf8};
+    use PositionEncoding::{Utf16, Utf32, Utf8};
 
     fn pos(line: u32, character: u32) -> lsp::Position {
         lsp::Position::new(line, character)
@@ -689,7 +689,11 @@ mod tests {
             PositionEncoding::negotiate(Some(&[Kind::UTF16, Kind::UTF8])),
             Utf8
         );
-        assert_eq!(PositionEncoding::negotiate(Some(&[Kind::UTF32])), Utf16);
+        assert_eq!(PositionEncoding::negotiate(Some(&[Kind::UTF32])), Utf32);
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[Kind::UTF32, Kind::UTF8])),
+            Utf8
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::super::{Category, Context, Edit, Report, Rule};
 use super::util;
 use crate::analysis::Severity;
 use crate::model::collapse_continuations;
+use crate::syntax::NodeExt;
 
 pub static RULE: Rule = Rule {
     name: "legacy-key-value-format",
@@ -61,7 +62,7 @@ fn check(context: &Context, report: &mut Report) {
             if pair.children(&mut pair_cursor).any(|c| c.kind() == "=") {
                 continue;
             }
-            let Some(key) = pair.child_by_field_name(key_field) else {
+            let Some(key) = pair.field(key_field) else {
                 continue;
             };
             let mut value_cursor = pair.walk();

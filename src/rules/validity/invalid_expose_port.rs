@@ -2,6 +2,7 @@
 
 use crate::analysis::Severity;
 use crate::rules::{Category, Context, Report, Rule};
+use crate::syntax::NodeExt;
 
 use super::util;
 
@@ -46,7 +47,7 @@ fn check(context: &Context, report: &mut Report) {
         .filter_map(|i| root.descendant_for_byte_range(i.range.start, i.range.end))
         .flat_map(|node| util::descendants(node, "expose_port"));
     for node in ports {
-        let Some(number) = node.child_by_field_name("number") else {
+        let Some(number) = node.field("number") else {
             continue;
         };
         let text = context.slice(number.byte_range());

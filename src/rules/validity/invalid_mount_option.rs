@@ -1,6 +1,7 @@
 //! A `RUN --mount` option BuildKit rejects: unknown type or key, a key the type refuses, a bad
 //! value, or a secret mount that names nothing.
 
+use crate::syntax::NodeExt;
 use std::ops::Range;
 
 use crate::analysis::Severity;
@@ -108,7 +109,7 @@ pub fn mounts(context: &Context) -> Vec<Mount> {
             let Some(node) = util::node_at(context, &flag.range, "flag") else {
                 continue;
             };
-            let Some(value) = node.child_by_field_name("value") else {
+            let Some(value) = node.field("value") else {
                 continue;
             };
             if value.kind() != "mount_options" {
@@ -116,14 +117,14 @@ pub fn mounts(context: &Context) -> Vec<Mount> {
             }
             let mut options = Vec::new();
             for option in util::descendants(value, "mount_option") {
-                let Some(key) = option.child_by_field_name("key") else {
+                let Some(key) = option.field("key") else {
                     continue;
                 };
                 let has_equals = context
                     .slice(option.byte_range())
                     .get(key.byte_range().len()..)
                     .is_some_and(|rest| rest.starts_with('='));
-                let value = option.child_by_field_name("value");
+                let value = option.field("value");
                 options.push(MountOption {
                     key: context.slice(key.byte_range()).to_ascii_lowercase(),
                     key_range: key.byte_range(),

@@ -55,7 +55,17 @@ fn check(context: &Context, report: &mut Report) {
 pub fn unclosed(context: &Context, reader: Reader) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     let kinds = ["double_quoted_string", "single_quoted_string", "expansion"];
-    for node in util::descendants_of_kinds(context.tree.root_node(), &kinds) {
+    let root = context.tree.root_node();
+    let mut cursor = root.walk();
+    // Only instructions with a quote or `$` in their text can hold one: skip the others' trees.
+    let candidates = root.children(&mut cursor).filter(|child| {
+        context
+            .slice(child.byte_range())
+            .bytes()
+            .any(|b| matches!(b, b'"' | b'\'' | b'$'))
+    });
+    let nodes = candidates.flat_map(|child| util::descendants_of_kinds(child, &kinds));
+    for node in nodes {
         let (close, what) = match node.kind() {
             "double_quoted_string" => ("\"", "`\"`"),
             "single_quoted_string" => ("'", "`'`"),

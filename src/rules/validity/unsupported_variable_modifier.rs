@@ -2,6 +2,7 @@
 
 use crate::analysis::Severity;
 use crate::rules::{Category, Context, Report, Rule};
+use crate::syntax::NodeExt;
 
 use super::util::{self, Reader};
 
@@ -75,10 +76,10 @@ fn check(context: &Context, report: &mut Report) {
             continue;
         }
         let text = context.slice(node.byte_range());
-        let name = node.child_by_field_name("name");
-        let operator = node.child_by_field_name("operator");
+        let name = node.field("name");
+        let operator = node.field("operator");
         let argument = node
-            .child_by_field_name("argument")
+            .field("argument")
             .map(|a| context.slice(a.byte_range()))
             .unwrap_or_default();
         let Some(name) = name else {

@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::model::{Instruction, Model};
@@ -28,7 +29,7 @@ pub fn healthcheck_type(
     instruction: &Instruction,
 ) -> Option<(String, Range<usize>)> {
     let node = node_at(context, &instruction.range, "healthcheck_instruction")?;
-    let kind = node.child_by_field_name("type")?;
+    let kind = node.field("type")?;
     let text = context.slice(kind.byte_range()).to_ascii_uppercase();
     Some((text, kind.byte_range()))
 }
@@ -71,34 +72,7 @@ pub fn descendants<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
 /// The descendants of `node` (itself included) of any of `kinds`, in document order, found in
 /// one walk with a cursor.
 pub fn descendants_of_kinds<'t>(node: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
-    let language = node.language();
-    let ids: Vec<u16> = kinds
-        .iter()
-        .map(|k| language.id_for_node_kind(k, true))
-        .filter(|&id| id != 0)
-        .collect();
-    let mut out = Vec::new();
-    let mut cursor = node.walk();
-    loop {
-        let current = cursor.node();
-        if ids.contains(&current.kind_id()) {
-            out.push(current);
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node() == node {
-                return out;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
+    crate::syntax::descendants_of_kinds(node, kinds)
 }
 
 /// The node of `kind` that covers exactly `range`.
