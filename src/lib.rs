@@ -15,5 +15,6 @@ pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod similar;
+pub mod symbols;
 pub mod syntax;
 pub mod text;
