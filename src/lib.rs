@@ -13,6 +13,7 @@ pub mod hover;
 pub mod knowledge;
 pub mod lsp;
 pub mod model;
+pub mod navigation;
 pub mod rules;
 pub mod similar;
 pub mod symbols;
