@@ -13,8 +13,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use tree_sitter::Node;
-
 use crate::analysis::Analysis;
 use crate::knowledge;
 use crate::model::{DeclarationKind, Model, Scope};
@@ -67,7 +65,7 @@ impl std::error::Error for RenameError {}
 /// has no name), the declaration a variable use resolves to (for a bare `ARG X` in a stage, the
 /// global ARG it takes its value from), or a heredoc's delimiter. Empty when there is none.
 pub fn definition(analysis: &Analysis, offset: usize) -> Vec<Range<usize>> {
-    let index = Index::build(analysis);
+    let index = Index::build(analysis, offset);
     let Some(found) = index.at(offset) else {
         return Vec::new();
     };
@@ -84,7 +82,7 @@ pub fn references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Range<usize>> {
-    let index = Index::build(analysis);
+    let index = Index::build(analysis, offset);
     let Some(found) = index.at(offset) else {
         return Vec::new();
     };
@@ -100,7 +98,7 @@ pub fn references(
 
 /// Every occurrence of the name at `offset` with how it is used, sorted by range.
 pub fn highlights(analysis: &Analysis, offset: usize) -> Vec<Highlight> {
-    let index = Index::build(analysis);
+    let index = Index::build(analysis, offset);
     let Some(found) = index.at(offset) else {
         return Vec::new();
     };
@@ -118,7 +116,7 @@ pub fn highlights(analysis: &Analysis, offset: usize) -> Vec<Highlight> {
 
 /// The range of the name a rename at `offset` would change, or why nothing can be renamed there.
 pub fn prepare_rename(analysis: &Analysis, offset: usize) -> Result<Range<usize>, RenameError> {
-    let index = Index::build(analysis);
+    let index = Index::build(analysis, offset);
     let found = index.renamable_at(offset)?;
     Ok(found.range.clone())
 }
@@ -130,7 +128,7 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<Edit>, RenameError> {
-    let index = Index::build(analysis);
+    let index = Index::build(analysis, offset);
     let found = index.renamable_at(offset)?;
     match found.entity {
         Entity::Stage(stage) => index.check_stage_name(stage, new_name)?,
@@ -217,7 +215,10 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn build(analysis: &'a Analysis) -> Index<'a> {
+    /// The index of the names that matter at `offset`: every stage and heredoc, and the
+    /// variables named like the one under the cursor (only a name shared with it can belong to
+    /// the same variable).
+    fn build(analysis: &'a Analysis, offset: usize) -> Index<'a> {
         let mut index = Index {
             text: analysis.text(),
             model: analysis.model(),
@@ -234,9 +235,9 @@ impl<'a> Index<'a> {
                     .or_insert(position);
             }
         }
-        index.stages(analysis.tree().root_node());
-        index.variables();
-        index.collect_heredocs(analysis.tree().root_node());
+        index.stages();
+        index.variables(offset.min(index.text.len()));
+        index.collect_heredocs();
         index
             .occurrences
             .retain(|o| o.range.start < o.range.end && index.text.get(o.range.clone()).is_some());
@@ -255,7 +256,7 @@ impl<'a> Index<'a> {
         });
     }
 
-    fn stages(&mut self, root: Node) {
+    fn stages(&mut self) {
         let model = self.model;
         for (index, stage) in model.stages.iter().enumerate() {
             if let Some(name_range) = &stage.name_range {
@@ -296,7 +297,7 @@ impl<'a> Index<'a> {
                 match (instruction.keyword.as_str(), flag.name.as_str()) {
                     ("COPY", "from") => self.stage_value(value_range.clone()),
                     ("RUN", "mount") => {
-                        for from in mount_from_values(root, flag.range.clone(), self.text) {
+                        for from in mount_from_values(self.text, value_range.clone()) {
                             self.stage_value(from);
                         }
                     }
@@ -338,70 +339,114 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn variables(&mut self) {
-        let groups = self.variable_groups();
+    /// The declarations and uses of the variables whose name is at `offset`, grouped into
+    /// variables.
+    fn variables(&mut self, offset: usize) {
         let model = self.model;
-        let declarations = model.declarations.len();
-        for (index, declaration) in model.declarations.iter().enumerate() {
-            self.push(
-                declaration.name_range.clone(),
-                Entity::Variable(groups.get(index).copied().unwrap_or(index)),
-                Role::Declaration(index),
-                HighlightKind::Write,
-            );
+        let touches = |range: &Range<usize>| range.start <= offset && offset <= range.end;
+        let mut names: Vec<&str> = model
+            .declarations
+            .iter()
+            .filter(|d| touches(&d.name_range))
+            .map(|d| d.name.as_str())
+            .chain(
+                model
+                    .uses
+                    .iter()
+                    .filter(|u| touches(&u.name_range))
+                    .map(|u| u.name.as_str()),
+            )
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            return;
         }
-        for (index, use_) in model.uses.iter().enumerate() {
-            self.push(
-                use_.name_range.clone(),
-                Entity::Variable(
-                    groups
-                        .get(declarations + index)
-                        .copied()
-                        .unwrap_or(declarations + index),
-                ),
-                Role::Use(index),
-                HighlightKind::Read,
-            );
+        let declarations = model.declarations.len();
+        // Declarations are numbered first, then uses after them.
+        let nodes: Vec<usize> = model
+            .declarations
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| names.contains(&d.name.as_str()))
+            .map(|(index, _)| index)
+            .chain(
+                model
+                    .uses
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| names.contains(&u.name.as_str()))
+                    .map(|(index, _)| declarations + index),
+            )
+            .collect();
+        let groups = self.variable_groups(&nodes);
+        for (&node, &group) in nodes.iter().zip(&groups) {
+            if let Some(declaration) = model.declarations.get(node) {
+                self.push(
+                    declaration.name_range.clone(),
+                    Entity::Variable(group),
+                    Role::Declaration(node),
+                    HighlightKind::Write,
+                );
+            } else if let Some(use_) = model.uses.get(node - declarations) {
+                self.push(
+                    use_.name_range.clone(),
+                    Entity::Variable(group),
+                    Role::Use(node - declarations),
+                    HighlightKind::Read,
+                );
+            }
         }
     }
 
-    /// Groups the declarations (numbered first) and uses (numbered after them) into variables;
-    /// returns the representative of each one's group.
-    fn variable_groups(&self) -> Vec<usize> {
+    /// Groups `nodes` (declaration indexes, then [`Model::declarations`]`.len()` plus use
+    /// indexes, in increasing order) into variables; returns, for each, the first node of its
+    /// group.
+    fn variable_groups(&self, nodes: &[usize]) -> Vec<usize> {
         let model = self.model;
         let declarations = model.declarations.len();
-        let mut sets = DisjointSets::new(declarations + model.uses.len());
+        let position_of = |node: usize| nodes.binary_search(&node).ok();
+        let mut sets = DisjointSets::new(nodes.len());
         let scope_key = |scope: Scope| match scope {
             Scope::Global => None,
             Scope::Stage(stage) => Some(stage),
         };
         let mut first_declaration: HashMap<(&str, Option<usize>), usize> = HashMap::new();
-        for (index, declaration) in model.declarations.iter().enumerate() {
-            let key = (declaration.name.as_str(), scope_key(declaration.scope));
-            let first = *first_declaration.entry(key).or_insert(index);
-            sets.union(index, first);
-        }
-        for (index, declaration) in model.declarations.iter().enumerate() {
-            if self.is_bare_stage_arg(index) {
-                if let Some(&global) = first_declaration.get(&(declaration.name.as_str(), None)) {
-                    sets.union(index, global);
-                }
+        let mut first_unresolved: HashMap<(&str, Option<usize>), usize> = HashMap::new();
+        for (position, &node) in nodes.iter().enumerate() {
+            if let Some(declaration) = model.declarations.get(node) {
+                let key = (declaration.name.as_str(), scope_key(declaration.scope));
+                let first = *first_declaration.entry(key).or_insert(position);
+                sets.union(position, first);
             }
         }
-        let mut first_unresolved: HashMap<(&str, Option<usize>), usize> = HashMap::new();
-        for (index, use_) in model.uses.iter().enumerate() {
-            let node = declarations + index;
-            match use_.declaration.filter(|&d| d < declarations) {
-                Some(declaration) => sets.union(node, declaration),
+        for (position, &node) in nodes.iter().enumerate() {
+            if let Some(declaration) = model.declarations.get(node) {
+                if self.is_bare_stage_arg(node) {
+                    let global = first_declaration.get(&(declaration.name.as_str(), None));
+                    if let Some(&global) = global {
+                        sets.union(position, global);
+                    }
+                }
+                continue;
+            }
+            let Some(use_) = model.uses.get(node - declarations) else {
+                continue;
+            };
+            match use_.declaration.and_then(position_of) {
+                Some(declaration) => sets.union(position, declaration),
                 None => {
                     let key = (use_.name.as_str(), scope_key(use_.scope));
-                    let first = *first_unresolved.entry(key).or_insert(node);
-                    sets.union(node, first);
+                    let first = *first_unresolved.entry(key).or_insert(position);
+                    sets.union(position, first);
                 }
             }
         }
-        (0..declarations + model.uses.len())
-            .map(|node| sets.find(node))
+        (0..nodes.len())
+            .map(|position| {
+                let root = sets.find(position);
+                nodes.get(root).copied().unwrap_or(root)
+            })
             .collect()
     }
 
@@ -418,47 +463,33 @@ impl<'a> Index<'a> {
         })
     }
 
-    fn collect_heredocs(&mut self, root: Node) {
-        let mut cursor = root.walk();
-        let instructions: Vec<Node> = root
-            .named_children(&mut cursor)
-            .filter(|n| n.kind().ends_with("_instruction"))
-            .collect();
-        // The model has one instruction per instruction node, in order; only those with heredoc
-        // markers are walked.
-        for (position, mut instruction) in instructions.into_iter().enumerate() {
-            let has_heredocs = self
-                .model
-                .instructions
-                .get(position)
-                .is_some_and(|i| !i.heredocs.is_empty());
-            if !has_heredocs {
-                continue;
-            }
+    fn collect_heredocs(&mut self) {
+        let model = self.model;
+        // An ONBUILD instruction lists the heredocs of its trigger too, so those without any
+        // are skipped.
+        for instruction in model.instructions.iter().filter(|i| !i.heredocs.is_empty()) {
             // An ONBUILD trigger holds its heredocs itself.
-            while let Some(inner) = instruction.child_by_field_name("instruction") {
-                instruction = inner;
+            let mut instruction = instruction;
+            while let Some(trigger) = &instruction.trigger {
+                instruction = trigger;
             }
-            let mut markers = Vec::new();
-            collect_kind(instruction, "heredoc_marker", &mut markers);
-            markers.sort_by_key(|m| m.start_byte());
-            let mut cursor = instruction.walk();
-            let bodies: Vec<Node> = instruction
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() == "heredoc")
+            // The model gives the bodies in file order but not always the markers, so the
+            // markers are put in file order before the n-th is paired with the n-th body.
+            let mut markers: Vec<Range<usize>> = instruction
+                .heredocs
+                .iter()
+                .map(|h| h.marker_range.clone())
                 .collect();
-            for (position, marker) in markers.iter().enumerate() {
-                let Some(delimiter) = marker_delimiter(self.text, marker.byte_range()) else {
+            markers.sort_by_key(|m| m.start);
+            for (position, marker) in markers.into_iter().enumerate() {
+                let Some(delimiter) = marker_delimiter(self.text, marker) else {
                     continue;
                 };
-                let body = bodies.get(position);
+                let body = instruction.heredocs.get(position);
                 let end = body
-                    .and_then(|b| b.child_by_field_name("end"))
-                    .filter(|e| !e.is_missing())
-                    .and_then(|e| terminator_name(self.text, e.byte_range(), &delimiter));
-                let content = body
-                    .and_then(|b| b.child_by_field_name("content"))
-                    .map(|c| c.byte_range());
+                    .and_then(|b| b.end_range.clone())
+                    .and_then(|e| terminator_name(self.text, e, &delimiter));
+                let content = body.and_then(|b| b.body_range.clone());
                 let heredoc = self.heredocs.len();
                 self.push(
                     delimiter.clone(),
@@ -795,34 +826,38 @@ impl DisjointSets {
     }
 }
 
-/// The ranges of the `from=` values in the `--mount` flag at `flag_range`.
-fn mount_from_values(root: Node, flag_range: Range<usize>, text: &str) -> Vec<Range<usize>> {
-    let mut node = root.descendant_for_byte_range(flag_range.start, flag_range.end);
-    while let Some(n) = node {
-        if n.kind() == "flag" {
-            break;
-        }
-        node = n.parent();
-    }
-    let Some(options) = node
-        .and_then(|flag| flag.child_by_field_name("value"))
-        .filter(|v| v.kind() == "mount_options")
-    else {
+/// The ranges of the `from=` values of a `--mount` flag's value: its comma-separated
+/// `key=value` fields, keys in any case, with commas inside quotes kept in their field.
+fn mount_from_values(text: &str, value: Range<usize>) -> Vec<Range<usize>> {
+    let Some(written) = text.get(value.clone()) else {
         return Vec::new();
     };
-    let mut cursor = options.walk();
-    let values = options
-        .named_children(&mut cursor)
-        .filter(|o| o.kind() == "mount_option")
-        .filter(|o| {
-            o.child_by_field_name("key")
-                .and_then(|k| text.get(k.byte_range()))
-                .is_some_and(|k| k.eq_ignore_ascii_case("from"))
+    let mut fields = Vec::new();
+    let mut field_start = 0;
+    let mut quote: Option<char> = None;
+    for (position, c) in written.char_indices() {
+        match c {
+            '"' | '\'' if quote.is_none() => quote = Some(c),
+            _ if quote == Some(c) => quote = None,
+            ',' if quote.is_none() => {
+                fields.push(field_start..position);
+                field_start = position + 1;
+            }
+            _ => {}
+        }
+    }
+    fields.push(field_start..written.len());
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            let field_text = written.get(field.clone())?;
+            let (key, _) = field_text.split_once('=')?;
+            let value_start = value.start + field.start + key.len() + 1;
+            key.trim()
+                .eq_ignore_ascii_case("from")
+                .then_some(value_start..value.start + field.end)
         })
-        .filter_map(|o| o.child_by_field_name("value"))
-        .map(|v| v.byte_range())
-        .collect();
-    values
+        .collect()
 }
 
 /// `range` without the quotes around it, when it is quoted.
@@ -866,17 +901,6 @@ fn terminator_name(
     trimmed
         .starts_with(name)
         .then_some(start..start + name.len())
-}
-
-fn collect_kind<'t>(node: Node<'t>, kind: &str, out: &mut Vec<Node<'t>>) {
-    let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
-        if current.kind() == kind {
-            out.push(current);
-        }
-        stack.extend(current.named_children(&mut cursor));
-    }
 }
 
 /// BuildKit's rule for stage names (`^[a-z][a-z0-9-_.]*$`), applied after lowering the case
@@ -1423,6 +1447,25 @@ mod tests {
             "a b",
             expect![[r#"
             error: `a b` is not a usable heredoc delimiter: use letters, digits, `_`, `-` or `.`, starting with a letter or `_`.
+        "#]],
+        );
+    }
+
+    #[test]
+    fn several_heredocs_on_one_line_and_in_onbuild() {
+        // The second body holds a line `A`, which does not end it.
+        let text = "FROM a\nRUN <<A cat - <<B\nA\nA\nB\nONBUILD RUN <<C\nC\n";
+        check_highlights(
+            &at(text, "B\n", 0),
+            expect![[r#"
+            Text 23..24 "B"
+            Text 29..30 "B"
+        "#]],
+        );
+        check_definition(
+            &at(text, "C\n", 1),
+            expect![[r#"
+            45..46 "C"
         "#]],
         );
     }

@@ -11,6 +11,10 @@ use crate::model::{self, Declaration, DeclarationKind, Instruction, Model, Stage
 /// The longest instruction summary shown beside a symbol, in characters.
 const DETAIL_CHARS: usize = 60;
 
+/// How much of a long text a summary reads: enough for [`DETAIL_CHARS`] characters after
+/// continuations, comment lines inside them and runs of blanks are removed.
+const SUMMARY_INPUT_BYTES: usize = 4096;
+
 /// What a symbol stands for. Each variant names the LSP `SymbolKind` it is meant to be shown as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
@@ -173,10 +177,16 @@ fn instruction_symbol(
 
 /// One symbol per variable declared by the instruction at `index`.
 fn declaration_symbols(model: &Model, index: usize) -> Vec<Symbol> {
+    // Declarations are in file order, so those of one instruction are next to each other.
+    let first = model
+        .declarations
+        .partition_point(|declaration| declaration.instruction < index);
     model
         .declarations
+        .get(first..)
+        .unwrap_or_default()
         .iter()
-        .filter(|declaration| declaration.instruction == index)
+        .take_while(|declaration| declaration.instruction == index)
         .filter(|declaration| !declaration.name_range.is_empty())
         .map(|declaration| declaration_symbol(declaration, model.escape))
         .collect()
@@ -207,7 +217,13 @@ fn declaration_symbol(declaration: &Declaration, escape: char) -> Symbol {
 /// `text` on one line: continuations removed, runs of blanks made one space, shortened to
 /// [`DETAIL_CHARS`] characters with an ellipsis. `None` when nothing is left.
 fn summary(text: &str, escape: char) -> Option<String> {
-    let joined = model::collapse_continuations(text, escape);
+    // Only the start of a long text can be shown, so only the start is read.
+    let mut cut = text.len().min(SUMMARY_INPUT_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let shortened = cut < text.len();
+    let joined = model::collapse_continuations(text.get(..cut).unwrap_or_default(), escape);
     let words: Vec<&str> = joined.split_whitespace().collect();
     let line = words.join(" ");
     if line.is_empty() {
@@ -215,7 +231,7 @@ fn summary(text: &str, escape: char) -> Option<String> {
     }
     let mut chars = line.chars();
     let mut short: String = chars.by_ref().take(DETAIL_CHARS).collect();
-    if chars.next().is_some() {
+    if chars.next().is_some() || shortened {
         short.push('…');
     }
     Some(short)
