@@ -1,8 +1,8 @@
 //! Navigation: go to definition, find references, document highlight and rename, for the three
 //! kinds of names a Dockerfile has: stage names, ARG/ENV variables and heredoc delimiters.
 //!
-//! Every request builds an index of the occurrences of all names in the document (it is small)
-//! and answers from it. A stage is named after `AS` and referred to by `FROM name`,
+//! Every request builds an index of the occurrences of every stage name and heredoc delimiter,
+//! and of the variables named like the one under the cursor, and answers from it. A stage is named after `AS` and referred to by `FROM name`,
 //! `COPY --from=name` and `RUN --mount=...,from=name`, in any case, or by its index in `--from`.
 //! A variable is the set of declarations and uses that denote it: the model resolves each use to
 //! a declaration; declarations of one name in one scope are one variable; a bare `ARG X` in a
@@ -208,7 +208,8 @@ struct Index<'a> {
     model: &'a Model,
     occurrences: Vec<Occurrence>,
     heredocs: Vec<HeredocSite>,
-    /// Stage names used as image or `--from` names that are not stages, with their ranges.
+    /// Image names (FROM bases, `--from` and `from=` values) that are not stages, with their
+    /// ranges: a stage renamed to one of them would capture it.
     foreign_names: Vec<(String, Range<usize>)>,
     /// The first stage of each name, lower-cased.
     stage_names: HashMap<String, usize>,
