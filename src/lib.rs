@@ -17,3 +17,4 @@ pub mod rules;
 pub mod similar;
 pub mod syntax;
 pub mod text;
+pub mod tokens;
