@@ -8,9 +8,10 @@
 //! rest.
 
 use std::collections::HashMap;
+use std::num::NonZeroU16;
 use std::ops::Range;
 
-use tree_sitter::{Node, TreeCursor};
+use tree_sitter::{Language, Node, TreeCursor};
 
 use crate::analysis::Analysis;
 use crate::knowledge;
@@ -149,11 +150,13 @@ pub fn tokens(analysis: &Analysis, range: Option<Range<usize>>) -> Vec<Token> {
         return Vec::new();
     }
     let mut collector = Collector {
+        fields: Fields::new(&analysis.tree().language()),
         text,
         model: analysis.model(),
         window: window.clone(),
         stage_names: None,
         out: Vec::new(),
+        cursors: Vec::new(),
     };
     collector.visit_children(analysis.tree().root_node(), "", 0);
     let mut out = collector.out;
@@ -178,18 +181,61 @@ fn intersects(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// The grammar's field ids, looked up once per request rather than by name for every node.
+struct Fields {
+    argument: Option<NonZeroU16>,
+    content: Option<NonZeroU16>,
+    end: Option<NonZeroU16>,
+    key: Option<NonZeroU16>,
+    name: Option<NonZeroU16>,
+    operator: Option<NonZeroU16>,
+    value: Option<NonZeroU16>,
+}
+
+impl Fields {
+    fn new(language: &Language) -> Fields {
+        Fields {
+            argument: language.field_id_for_name("argument"),
+            content: language.field_id_for_name("content"),
+            end: language.field_id_for_name("end"),
+            key: language.field_id_for_name("key"),
+            name: language.field_id_for_name("name"),
+            operator: language.field_id_for_name("operator"),
+            value: language.field_id_for_name("value"),
+        }
+    }
+
+    fn child<'t>(&self, node: Node<'t>, field: Option<NonZeroU16>) -> Option<Node<'t>> {
+        field.and_then(|id| node.child_by_field_id(id.get()))
+    }
+}
+
 struct Collector<'a> {
+    fields: Fields,
     text: &'a str,
     model: &'a Model,
     window: Range<usize>,
     /// Stage names in lower case, built the first time a `--from` needs them.
     stage_names: Option<HashMap<String, usize>>,
     out: Vec<Token>,
+    /// Cursors to reuse, since creating one allocates.
+    cursors: Vec<TreeCursor<'a>>,
 }
 
 impl<'a> Collector<'a> {
     fn text(&self, node: Node<'a>) -> &'a str {
         self.text.get(node.byte_range()).unwrap_or_default()
+    }
+
+    /// A cursor on `node`, reused from an earlier visit when one was handed back.
+    fn cursor(&mut self, node: Node<'a>) -> TreeCursor<'a> {
+        match self.cursors.pop() {
+            Some(mut cursor) => {
+                cursor.reset(node);
+                cursor
+            }
+            None => node.walk(),
+        }
     }
 
     fn overlaps(&self, node: Node<'a>) -> bool {
@@ -201,23 +247,23 @@ impl<'a> Collector<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        let mut cursor = node.walk();
-        if cursor
-            .goto_first_child_for_byte(self.window.start)
-            .is_none()
-        {
+        if node.child_count() == 0 {
             return;
         }
-        loop {
-            let child = cursor.node();
-            if child.start_byte() >= self.window.end {
-                break;
-            }
-            self.visit(child, instruction, depth + 1);
-            if !cursor.goto_next_sibling() {
-                break;
+        let mut cursor = self.cursor(node);
+        if goto_first_child_ending_after(&mut cursor, node, self.text, self.window.start) {
+            loop {
+                let child = cursor.node();
+                if child.start_byte() >= self.window.end {
+                    break;
+                }
+                self.visit(child, instruction, depth + 1);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
             }
         }
+        self.cursors.push(cursor);
     }
 
     /// Emits the tokens of `node`; `instruction` is the kind of the instruction it is in.
@@ -281,8 +327,8 @@ impl<'a> Collector<'a> {
 
     /// `# name=value`: the `#` and name as a macro, then `=` and the value.
     fn directive(&mut self, node: Node<'a>) {
-        let name = node.child_by_field_name("name");
-        let value = node.child_by_field_name("value");
+        let name = self.fields.child(node, self.fields.name);
+        let value = self.fields.child(node, self.fields.value);
         let Some(name) = name else {
             return;
         };
@@ -327,12 +373,13 @@ impl<'a> Collector<'a> {
         let name = if node.kind() == "variable" {
             self.text(node).get(1..).unwrap_or_default()
         } else {
-            node.child_by_field_name("name")
+            self.fields
+                .child(node, self.fields.name)
                 .map_or("", |n| self.text(n))
         };
         let modifiers = self.use_modifiers(node, name);
-        let operator = node.child_by_field_name("operator");
-        let argument = node.child_by_field_name("argument");
+        let operator = self.fields.child(node, self.fields.operator);
+        let argument = self.fields.child(node, self.fields.argument);
         if operator.is_none() && argument.is_none() {
             self.push(node.byte_range(), TokenKind::Variable, modifiers);
             return;
@@ -382,8 +429,8 @@ impl<'a> Collector<'a> {
 
     /// `ARG NAME=default` and `ENV NAME=value`: the name is a declaration.
     fn declaration(&mut self, node: Node<'a>, kind: &'a str, depth: usize) {
-        let name = node.child_by_field_name("name");
-        let mut cursor = node.walk();
+        let name = self.fields.child(node, self.fields.name);
+        let mut cursor = self.cursor(node);
         for child in node.children(&mut cursor) {
             if !self.overlaps(child) {
                 continue;
@@ -399,12 +446,13 @@ impl<'a> Collector<'a> {
                 self.visit(child, "", depth + 1);
             }
         }
+        self.cursors.push(cursor);
     }
 
     /// `LABEL key=value`: the key, quoted or not, is a property.
     fn label_pair(&mut self, node: Node<'a>, instruction: &'a str, depth: usize) {
-        let key = node.child_by_field_name("key");
-        let mut cursor = node.walk();
+        let key = self.fields.child(node, self.fields.key);
+        let mut cursor = self.cursor(node);
         for child in node.children(&mut cursor) {
             if Some(child) == key {
                 self.fill(
@@ -418,14 +466,15 @@ impl<'a> Collector<'a> {
                 self.visit(child, instruction, depth + 1);
             }
         }
+        self.cursors.push(cursor);
     }
 
     /// `--name=value`: the name is a parameter; the value depends on the flag.
     fn flag(&mut self, node: Node<'a>, instruction: &'a str, depth: usize) {
-        let name = node.child_by_field_name("name");
+        let name = self.fields.child(node, self.fields.name);
         let flag_name = name.map_or("", |n| self.text(n).trim_start_matches('-'));
-        let value = node.child_by_field_name("value");
-        let mut cursor = node.walk();
+        let value = self.fields.child(node, self.fields.value);
+        let mut cursor = self.cursor(node);
         for child in node.children(&mut cursor) {
             if Some(child) == name {
                 self.push(child.byte_range(), TokenKind::Parameter, Modifiers::NONE);
@@ -437,6 +486,7 @@ impl<'a> Collector<'a> {
                 self.flag_value(child, instruction, flag_name, depth);
             }
         }
+        self.cursors.push(cursor);
     }
 
     fn flag_value(&mut self, node: Node<'a>, instruction: &'a str, flag: &str, depth: usize) {
@@ -488,18 +538,18 @@ impl<'a> Collector<'a> {
     /// strings.
     fn mount_options(&mut self, node: Node<'a>, depth: usize) {
         let mut mount_type = "";
-        let mut cursor = node.walk();
+        let mut cursor = self.cursor(node);
         for option in node.named_children(&mut cursor) {
-            let key_node = option.child_by_field_name("key");
+            let key_node = self.fields.child(option, self.fields.key);
             let key = key_node.map_or("", |k| self.text(k));
-            let value = option.child_by_field_name("value");
+            let value = self.fields.child(option, self.fields.value);
             if key == "type" {
                 mount_type = value.map_or("", |v| self.text(v));
             }
             if !self.overlaps(option) {
                 continue;
             }
-            let mut option_cursor = option.walk();
+            let mut option_cursor = self.cursor(option);
             for child in option.children(&mut option_cursor) {
                 if Some(child) == key_node {
                     self.push(child.byte_range(), TokenKind::Property, Modifiers::NONE);
@@ -517,7 +567,9 @@ impl<'a> Collector<'a> {
                     self.visit(child, "", depth + 1);
                 }
             }
+            self.cursors.push(option_cursor);
         }
+        self.cursors.push(cursor);
     }
 
     /// `FROM image` is a type, unless the image is an earlier stage.
@@ -583,7 +635,7 @@ impl<'a> Collector<'a> {
     /// heredoc is the file's text, a string; a RUN heredoc's body is left to the editor's
     /// shell grammar.
     fn heredoc(&mut self, node: Node<'a>, instruction: &'a str) {
-        if let Some(end) = node.child_by_field_name("end") {
+        if let Some(end) = self.fields.child(node, self.fields.end) {
             let text = self.text(end);
             let blanks = text.len() - text.trim_start().len();
             self.push(
@@ -593,7 +645,7 @@ impl<'a> Collector<'a> {
             );
         }
         if matches!(instruction, "copy_instruction" | "add_instruction") {
-            if let Some(content) = node.child_by_field_name("content") {
+            if let Some(content) = self.fields.child(node, self.fields.content) {
                 self.push(content.byte_range(), TokenKind::String, Modifiers::NONE);
             }
         }
@@ -606,7 +658,7 @@ impl<'a> Collector<'a> {
     fn shell_command(&mut self, node: Node<'a>, instruction: &'a str, depth: usize) {
         let mut position = node.start_byte();
         let mut in_comment = false;
-        let mut cursor = node.walk();
+        let mut cursor = self.cursor(node);
         let mut has_child = cursor.goto_first_child();
         while position < self.window.end {
             let child = has_child.then(|| cursor.node());
@@ -623,6 +675,7 @@ impl<'a> Collector<'a> {
             position = position.max(child.end_byte());
             has_child = cursor.goto_next_sibling();
         }
+        self.cursors.push(cursor);
     }
 
     /// Emits the operators in unquoted shell text; returns whether a comment starts in it.
@@ -678,9 +731,11 @@ impl<'a> Collector<'a> {
             return;
         }
         let mut position = node.start_byte();
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
-            loop {
+        // Holes are named nodes, so a node without any has none.
+        if node.named_child_count() > 0 {
+            let mut cursor = self.cursor(node);
+            let mut more = cursor.goto_first_child();
+            while more {
                 let child = cursor.node();
                 let is_hole = child.is_named()
                     && matches!(
@@ -698,13 +753,12 @@ impl<'a> Collector<'a> {
                         self.visit(child, instruction, depth + 1);
                     }
                     position = position.max(child.end_byte());
-                } else {
+                } else if child.is_named() {
                     descended = cursor.goto_first_child();
                 }
-                if !descended && !next_in_preorder(&mut cursor) {
-                    break;
-                }
+                more = descended || next_in_preorder(&mut cursor);
             }
+            self.cursors.push(cursor);
         }
         self.push(position..node.end_byte(), kind, modifiers);
     }
@@ -768,6 +822,45 @@ fn is_mount_choice(mount_type: &str, key: &str, value: &str) -> bool {
     knowledge::mount_type(mount_type)
         .and_then(|t| t.keys.iter().find(|k| k.name == key))
         .is_some_and(|k| k.values.iter().any(|v| v.name == value))
+}
+
+/// Moves `cursor`, on `node`, to the first child that ends after `offset`.
+///
+/// tree-sitter's own search finds no child when `offset` is in the blanks between two
+/// children, so the search is tried again from the next non-blank byte, and as a last resort
+/// the children are walked one by one.
+fn goto_first_child_ending_after(
+    cursor: &mut TreeCursor,
+    node: Node,
+    text: &str,
+    offset: usize,
+) -> bool {
+    if offset > node.start_byte() {
+        if cursor.goto_first_child_for_byte(offset).is_some() {
+            return true;
+        }
+        let blanks = text
+            .as_bytes()
+            .get(offset..node.end_byte())
+            .map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
+            });
+        if blanks > 0
+            && offset + blanks < node.end_byte()
+            && cursor.goto_first_child_for_byte(offset + blanks).is_some()
+        {
+            return true;
+        }
+    }
+    if !cursor.goto_first_child() {
+        return false;
+    }
+    while cursor.node().end_byte() <= offset {
+        if !cursor.goto_next_sibling() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Moves to the next node in preorder that is not a descendant of the current one, staying
