@@ -251,7 +251,7 @@ impl<'a> Collector<'a> {
             return;
         }
         let mut cursor = self.cursor(node);
-        if goto_first_child_ending_after(&mut cursor, node, self.text, self.window.start) {
+        if goto_first_child_ending_after(&mut cursor, node, self.window.start) {
             loop {
                 let child = cursor.node();
                 if child.start_byte() >= self.window.end {
@@ -652,19 +652,29 @@ impl<'a> Collector<'a> {
     }
 
     /// A shell-form command: its own nodes (strings, variables, heredoc markers, line
-    /// continuations, comment lines) and the operators between them. A shell comment (`#` at
-    /// the start of a word) hides the operators after it, so the command is scanned from its
-    /// start even when the window begins later.
+    /// continuations, comment lines) and the operators between them. A `#` at the start of a
+    /// word starts a shell comment, which hides operators up to the end of its line; so that a
+    /// range request agrees with the full tokens, the walk starts at the start of the line
+    /// where the window begins.
     fn shell_command(&mut self, node: Node<'a>, instruction: &'a str, depth: usize) {
-        let mut position = node.start_byte();
-        let mut in_comment = false;
+        let line_start = if self.window.start > node.start_byte() {
+            self.text
+                .as_bytes()
+                .get(node.start_byte()..self.window.start)
+                .and_then(|before| before.iter().rposition(|&b| b == b'\n' || b == b'\r'))
+                .map_or(node.start_byte(), |i| node.start_byte() + i + 1)
+        } else {
+            node.start_byte()
+        };
+        let mut position = line_start;
+        let mut comment_end = 0;
         let mut cursor = self.cursor(node);
-        let mut has_child = cursor.goto_first_child();
+        let mut has_child = goto_first_child_ending_after(&mut cursor, node, line_start);
         while position < self.window.end {
             let child = has_child.then(|| cursor.node());
             let gap_end = child.map_or(node.end_byte(), |c| c.start_byte());
-            if !in_comment && position < gap_end {
-                in_comment = self.shell_operators(position..gap_end);
+            if position.max(comment_end) < gap_end {
+                comment_end = self.shell_operators(position.max(comment_end)..gap_end);
             }
             let Some(child) = child else {
                 break;
@@ -678,12 +688,13 @@ impl<'a> Collector<'a> {
         self.cursors.push(cursor);
     }
 
-    /// Emits the operators in unquoted shell text; returns whether a comment starts in it.
-    fn shell_operators(&mut self, range: Range<usize>) -> bool {
+    /// Emits the operators in unquoted shell text; returns where a comment that starts in it
+    /// ends (the next line break), or 0 when none does.
+    fn shell_operators(&mut self, range: Range<usize>) -> usize {
         let bytes = self.text.as_bytes();
         let start = range.start;
         let Some(gap) = bytes.get(range) else {
-            return false;
+            return 0;
         };
         let mut i = 0;
         while let Some(&byte) = gap.get(i) {
@@ -696,7 +707,11 @@ impl<'a> Collector<'a> {
                 b'#' => {
                     let previous = (start + i).checked_sub(1).and_then(|p| bytes.get(p));
                     if previous.is_none_or(|b| b.is_ascii_whitespace()) {
-                        return true;
+                        let rest = bytes.get(start + i..).unwrap_or_default();
+                        return rest
+                            .iter()
+                            .position(|&b| b == b'\n' || b == b'\r')
+                            .map_or(bytes.len(), |end| start + i + end);
                     }
                     0
                 }
@@ -714,7 +729,7 @@ impl<'a> Collector<'a> {
                 i += 1;
             }
         }
-        false
+        0
     }
 
     /// Emits `node` as one `kind` token, less the variables, line continuations and comment
@@ -826,34 +841,24 @@ fn is_mount_choice(mount_type: &str, key: &str, value: &str) -> bool {
 
 /// Moves `cursor`, on `node`, to the first child that ends after `offset`.
 ///
-/// tree-sitter's own search finds no child when `offset` is in the blanks between two
-/// children, so the search is tried again from the next non-blank byte, and as a last resort
-/// the children are walked one by one.
-fn goto_first_child_ending_after(
-    cursor: &mut TreeCursor,
-    node: Node,
-    text: &str,
-    offset: usize,
-) -> bool {
-    if offset > node.start_byte() {
-        if cursor.goto_first_child_for_byte(offset).is_some() {
-            return true;
+/// tree-sitter's own search finds nothing when `offset` falls on a hidden token (blanks, a
+/// word of a shell command) whose hidden parent holds only earlier visible children; so the
+/// search backs off to earlier offsets, doubling the step, and walks forward from the child it
+/// finds there.
+fn goto_first_child_ending_after(cursor: &mut TreeCursor, node: Node, offset: usize) -> bool {
+    let mut step = 0usize;
+    loop {
+        let probe = offset.saturating_sub(step);
+        if probe <= node.start_byte() {
+            if !cursor.goto_first_child() {
+                return false;
+            }
+            break;
         }
-        let blanks = text
-            .as_bytes()
-            .get(offset..node.end_byte())
-            .map_or(0, |rest| {
-                rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
-            });
-        if blanks > 0
-            && offset + blanks < node.end_byte()
-            && cursor.goto_first_child_for_byte(offset + blanks).is_some()
-        {
-            return true;
+        if cursor.goto_first_child_for_byte(probe).is_some() {
+            break;
         }
-    }
-    if !cursor.goto_first_child() {
-        return false;
+        step = (step * 2).max(1);
     }
     while cursor.node().end_byte() <= offset {
         if !cursor.goto_next_sibling() {
@@ -1270,6 +1275,36 @@ mod tests {
             expect![[r#"
                 30..38 "line two" string
                 39..49 "line three" string
+            "#]],
+        );
+    }
+
+    #[test]
+    fn shell_comment_hides_operators_to_the_end_of_its_line() {
+        check(
+            "FROM a\nRUN a # b && c \\\n  && d \"e\" | f\n",
+            expect![[r#"
+                0..4 "FROM" keyword
+                5..6 "a" type
+                7..10 "RUN" keyword
+                22..23 "\\" operator
+                26..28 "&&" operator
+                31..34 "\"e\"" string
+                35..36 "|" operator
+            "#]],
+        );
+    }
+
+    #[test]
+    fn range_request_starting_on_a_hidden_shell_word() {
+        check(
+            "FROM a\nRUN x # y \\\n    &$0& echo \"one\" \\\n    && echo \"two\"$0\n",
+            expect![[r#"
+                23..25 "&&" operator
+                31..36 "\"one\"" string
+                37..38 "\\" operator
+                43..45 "&&" operator
+                51..56 "\"two\"" string
             "#]],
         );
     }
