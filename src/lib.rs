@@ -25,3 +25,4 @@ pub mod similar;
 pub mod symbols;
 pub mod syntax;
 pub mod text;
+pub mod tokens;
