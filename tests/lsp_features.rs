@@ -261,3 +261,252 @@ fn a_panic_answers_with_an_internal_error_and_keeps_the_document() {
     assert_eq!(folds[0]["startLine"], 0);
     assert_eq!(client.document_text(URI), "FROM alpine:3.20\nRUN true\n");
 }
+
+fn at(line: u32, character: u32) -> Value {
+    json!({ "textDocument": document(), "position": { "line": line, "character": character } })
+}
+
+fn show(range: &Value) -> String {
+    format!(
+        "{}:{}-{}:{}",
+        range["start"]["line"],
+        range["start"]["character"],
+        range["end"]["line"],
+        range["end"]["character"]
+    )
+}
+
+const STAGES: &str = "ARG BASE=golang:1.22\nFROM $BASE AS build\nRUN go build\nFROM scratch\nCOPY --from=build /app /app\n";
+
+#[test]
+fn document_symbol() {
+    let mut capabilities = capabilities(&["utf-16"], true);
+    capabilities["textDocument"]["documentSymbol"] =
+        json!({ "hierarchicalDocumentSymbolSupport": true });
+    let (mut client, _) = Client::initialized(capabilities);
+    client.open(URI, 1, STAGES);
+    let symbols = client.request_ok(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": document() }),
+    );
+    let outline: Vec<String> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let children: Vec<&str> = s["children"]
+                .as_array()
+                .map(|c| c.iter().map(|c| c["name"].as_str().unwrap()).collect())
+                .unwrap_or_default();
+            format!(
+                "{} ({}) {} [{}]",
+                s["name"],
+                s["kind"],
+                show(&s["range"]),
+                children.join(", ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            "\"BASE\" (13) 0:4-0:20 []",
+            "\"build\" (2) 1:0-2:12 [RUN]",
+            "\"stage 1\" (2) 3:0-4:27 [COPY]",
+        ]
+    );
+    // A client without hierarchical symbols gets a flat list with containers.
+    let (mut client, _) = Client::initialized(json!({}));
+    client.open(URI, 1, STAGES);
+    let symbols = client.request_ok(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": document() }),
+    );
+    let copy = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "COPY")
+        .unwrap();
+    assert_eq!(copy["containerName"], "stage 1");
+    assert_eq!(show(&copy["location"]["range"]), "4:0-4:4");
+}
+
+#[test]
+fn workspace_symbol() {
+    let mut client = open(STAGES);
+    client.open(
+        "file:///work/other/Dockerfile",
+        1,
+        "FROM alpine AS builder-tools\n",
+    );
+    let found = client.request_ok("workspace/symbol", json!({ "query": "bld" }));
+    let names: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["name"], s["location"]["uri"]))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("\"build\" \"{URI}\"").as_str(),
+            "\"builder-tools\" \"file:///work/other/Dockerfile\"",
+        ]
+    );
+}
+
+#[test]
+fn definition_references_and_highlight() {
+    let mut client = open(STAGES);
+    // From `--from=build` to `AS build`.
+    let found = client.request_ok("textDocument/definition", at(4, 14));
+    assert_eq!(show(&found[0]["range"]), "1:14-1:19");
+    assert_eq!(found[0]["uri"], URI);
+    // The global ARG and its use in FROM.
+    let found = client.request_ok(
+        "textDocument/references",
+        json!({ "textDocument": document(), "position": { "line": 1, "character": 7 }, "context": { "includeDeclaration": true } }),
+    );
+    let ranges: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| show(&l["range"]))
+        .collect();
+    assert_eq!(ranges, ["0:4-0:8", "1:6-1:10"]);
+    let found = client.request_ok("textDocument/documentHighlight", at(1, 15));
+    let highlights: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| format!("{} {}", show(&h["range"]), h["kind"]))
+        .collect();
+    assert_eq!(highlights, ["1:14-1:19 3", "4:12-4:17 2"]);
+    // Nothing to go to from a keyword.
+    assert_eq!(
+        client.request_ok("textDocument/definition", at(2, 1)),
+        Value::Null
+    );
+}
+
+#[test]
+fn rename_and_prepare_rename() {
+    let mut client = open(STAGES);
+    let range = client.request_ok("textDocument/prepareRename", at(4, 14));
+    assert_eq!(show(&range), "4:12-4:17");
+    let edit = client.request_ok(
+        "textDocument/rename",
+        json!({ "textDocument": document(), "position": { "line": 4, "character": 14 }, "newName": "compile" }),
+    );
+    let edits = &edit["changes"][URI];
+    assert_eq!(
+        apply(STAGES, edits),
+        STAGES
+            .replace("AS build", "AS compile")
+            .replace("--from=build", "--from=compile")
+    );
+    // Refusals carry a message for the user.
+    let refused = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": document(), "position": { "line": 4, "character": 14 }, "newName": "Not Valid" }),
+    );
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Not Valid"),
+        "{refused}"
+    );
+    let refused = client.request("textDocument/prepareRename", at(2, 1));
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+}
+
+#[test]
+fn semantic_tokens_full_delta_and_range() {
+    let (mut client, result) = Client::initialized(capabilities(&["utf-16"], true));
+    let provider = &result["capabilities"]["semanticTokensProvider"];
+    let types: Vec<&str> = provider["legend"]["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(provider["full"]["delta"], true);
+    assert_eq!(provider["range"], true);
+    let text = "FROM alpine AS base\nRUN echo hi\n";
+    client.open(URI, 1, text);
+    let full = client.request_ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": document() }),
+    );
+    let data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // FROM: line 0, column 0, 4 long, a keyword.
+    assert_eq!(&data[..3], [0, 0, 4]);
+    assert_eq!(types[data[3] as usize], "keyword");
+    let keyword_tokens = data
+        .chunks(5)
+        .filter(|t| types[t[3] as usize] == "keyword")
+        .count();
+    assert_eq!(keyword_tokens, 3, "FROM, AS, RUN: {data:?}");
+    // An edit, then a delta against the first result.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 2 },
+            "contentChanges": [{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 0 } }, "text": "USER app\n" }],
+        }),
+    );
+    let delta = client.request_ok(
+        "textDocument/semanticTokens/full/delta",
+        json!({ "textDocument": document(), "previousResultId": full["resultId"] }),
+    );
+    let edits = delta["edits"].as_array().expect("a delta, not full tokens");
+    let mut patched = data.clone();
+    for edit in edits.iter().rev() {
+        let start = edit["start"].as_u64().unwrap() as usize;
+        let deleted = edit["deleteCount"].as_u64().unwrap() as usize;
+        let inserted: Vec<u64> = edit["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        patched.splice(start..start + deleted, inserted);
+    }
+    let fresh = client.request_ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": document() }),
+    );
+    let fresh: Vec<u64> = fresh["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(patched, fresh);
+    // A stale result id gets full tokens.
+    let full_again = client.request_ok(
+        "textDocument/semanticTokens/full/delta",
+        json!({ "textDocument": document(), "previousResultId": "no-such-id" }),
+    );
+    assert!(full_again["data"].is_array());
+    // A range: only the second line's tokens, positioned absolutely.
+    let range = client.request_ok(
+        "textDocument/semanticTokens/range",
+        json!({ "textDocument": document(), "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 2, "character": 0 } } }),
+    );
+    let data: Vec<u64> = range["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(&data[..3], [1, 0, 3], "RUN on line 1: {data:?}");
+}

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use ropey::Rope;
-use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::actions::{snippet_text, DiagnosticData};
 use crate::analysis::{CompletionItem, CompletionKind, Diagnostic, Hover, Severity};
@@ -17,8 +17,11 @@ use crate::config::ConfigProblem;
 use crate::folding::{Fold, FoldKind};
 use crate::inlay::{InlayHint, InlayKind};
 use crate::links::Link;
+use crate::navigation::{Highlight, HighlightKind};
 use crate::rules::{Edit, Fix};
 use crate::signature::SignatureHelp;
+use crate::symbols::{Symbol, SymbolKind};
+use crate::tokens::{Modifiers, Token as CoreToken, TokenKind};
 
 /// How columns are counted, as negotiated at initialize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -252,6 +255,27 @@ pub struct EditTarget<'a> {
     pub document_changes: bool,
 }
 
+/// Edits of one document as a workspace edit, versioned when the client takes that.
+pub fn workspace_edit(target: &EditTarget, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit {
+    if target.document_changes {
+        lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                    uri: target.uri.clone(),
+                    version: Some(target.version),
+                },
+                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+            }])),
+            ..lsp::WorkspaceEdit::default()
+        }
+    } else {
+        lsp::WorkspaceEdit {
+            changes: Some(std::iter::once((target.uri.clone(), edits)).collect()),
+            ..lsp::WorkspaceEdit::default()
+        }
+    }
+}
+
 /// The protocol form of a fix: a code action of `kind` resolving `diagnostics`. A snippet fix is
 /// applied as its default text (see [`snippet_text`]).
 pub fn code_action(
@@ -273,23 +297,7 @@ pub fn code_action(
             },
         })
         .collect();
-    let edit = if target.document_changes {
-        lsp::WorkspaceEdit {
-            document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
-                text_document: lsp::OptionalVersionedTextDocumentIdentifier {
-                    uri: target.uri.clone(),
-                    version: Some(target.version),
-                },
-                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
-            }])),
-            ..lsp::WorkspaceEdit::default()
-        }
-    } else {
-        lsp::WorkspaceEdit {
-            changes: Some(std::iter::once((target.uri.clone(), edits)).collect()),
-            ..lsp::WorkspaceEdit::default()
-        }
-    };
+    let edit = workspace_edit(target, edits);
     lsp::CodeAction {
         title: fix.title.clone(),
         kind: Some(kind),
@@ -644,6 +652,138 @@ pub fn text_edits(rope: &Rope, edits: &[Edit], encoding: PositionEncoding) -> Ve
             new_text: edit.new_text.clone(),
         })
         .collect()
+}
+
+/// The protocol form of an outline entry and its children.
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be spelled out.
+pub fn document_symbol(
+    rope: &Rope,
+    symbol: &Symbol,
+    encoding: PositionEncoding,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: range(rope, symbol.range.clone(), encoding),
+        selection_range: range(rope, symbol.selection_range.clone(), encoding),
+        children: Some(
+            symbol
+                .children
+                .iter()
+                .map(|child| document_symbol(rope, child, encoding))
+                .collect(),
+        ),
+    }
+}
+
+/// The outline as a flat list, for clients without hierarchical symbols: each entry names the
+/// one it sits in.
+#[allow(deprecated)] // `SymbolInformation::deprecated` must still be spelled out.
+pub fn symbol_information(
+    rope: &Rope,
+    uri: &Uri,
+    symbols: &[Symbol],
+    container: Option<&str>,
+    encoding: PositionEncoding,
+    out: &mut Vec<lsp::SymbolInformation>,
+) {
+    for symbol in symbols {
+        out.push(lsp::SymbolInformation {
+            name: symbol.name.clone(),
+            kind: symbol_kind(symbol.kind),
+            tags: None,
+            deprecated: None,
+            location: lsp::Location::new(
+                uri.clone(),
+                range(rope, symbol.selection_range.clone(), encoding),
+            ),
+            container_name: container.map(str::to_owned),
+        });
+        symbol_information(
+            rope,
+            uri,
+            &symbol.children,
+            Some(&symbol.name),
+            encoding,
+            out,
+        );
+    }
+}
+
+fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        SymbolKind::Directive => lsp::SymbolKind::PROPERTY,
+        SymbolKind::Stage => lsp::SymbolKind::MODULE,
+        SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
+        SymbolKind::Argument => lsp::SymbolKind::VARIABLE,
+        SymbolKind::Environment => lsp::SymbolKind::CONSTANT,
+    }
+}
+
+/// Locations in one document.
+pub fn locations(
+    rope: &Rope,
+    uri: &Uri,
+    ranges: &[Range<usize>],
+    encoding: PositionEncoding,
+) -> Vec<lsp::Location> {
+    ranges
+        .iter()
+        .map(|byte_range| {
+            lsp::Location::new(uri.clone(), range(rope, byte_range.clone(), encoding))
+        })
+        .collect()
+}
+
+/// The protocol form of a document highlight.
+pub fn highlight(
+    rope: &Rope,
+    highlight: &Highlight,
+    encoding: PositionEncoding,
+) -> lsp::DocumentHighlight {
+    lsp::DocumentHighlight {
+        range: range(rope, highlight.range.clone(), encoding),
+        kind: Some(match highlight.kind {
+            HighlightKind::Read => lsp::DocumentHighlightKind::READ,
+            HighlightKind::Write => lsp::DocumentHighlightKind::WRITE,
+            HighlightKind::Text => lsp::DocumentHighlightKind::TEXT,
+        }),
+    }
+}
+
+/// The legend of the semantic tokens: the core's kinds and modifiers, in their order.
+pub fn semantic_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TokenKind::ALL
+            .iter()
+            .map(|kind| lsp::SemanticTokenType::new(kind.name()))
+            .collect(),
+        token_modifiers: Modifiers::ALL
+            .iter()
+            .map(|name| lsp::SemanticTokenModifier::new(name))
+            .collect(),
+    }
+}
+
+/// The core's semantic tokens in the protocol's relative encoding.
+pub fn core_semantic_tokens(
+    text: &str,
+    rope: &Rope,
+    tokens: &[CoreToken],
+    encoding: PositionEncoding,
+) -> Vec<lsp::SemanticToken> {
+    let tokens: Vec<Token> = tokens
+        .iter()
+        .map(|token| Token {
+            range: token.range.clone(),
+            kind: token.kind.index(),
+            modifiers: token.modifiers.0,
+        })
+        .collect();
+    semantic_tokens(text, rope, &tokens, encoding)
 }
 
 #[cfg(test)]

@@ -36,12 +36,13 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::actions::{self, DiagnosticData, QuickFix};
 use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
+use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
 use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
 use crate::config::ConfigProblem;
 use crate::rules::{self, Fix};
 use crate::text::Document;
-use crate::{folding, format, inlay, links, selection, signature};
+use crate::{folding, format, inlay, links, navigation, selection, signature, symbols, tokens};
 
 /// The custom request that returns the server's text of a document, for tests and for
 /// debugging a client's synchronization. Params: `TextDocumentIdentifier`; result: the text,
@@ -90,6 +91,8 @@ struct ClientConfig {
     /// The client takes `CodeAction` literals; otherwise code actions are sent as commands
     /// that the server carries out with `workspace/applyEdit`.
     code_action_literals: bool,
+    /// The client shows document symbols as a tree; otherwise they are sent as a flat list.
+    hierarchical_symbols: bool,
 }
 
 impl ClientConfig {
@@ -129,6 +132,10 @@ impl ClientConfig {
             },
             // Pull diagnostics only when the user also asks for them (see `initialize`).
             pull_diagnostics: text_document.is_some_and(|text| text.diagnostic.is_some()),
+            hierarchical_symbols: text_document
+                .and_then(|text| text.document_symbol.as_ref())
+                .and_then(|symbols| symbols.hierarchical_document_symbol_support)
+                .unwrap_or(false),
             diagnostic_refresh: workspace
                 .and_then(|workspace| workspace.diagnostics.as_ref())
                 .and_then(|diagnostics| diagnostics.refresh_support)
@@ -159,6 +166,8 @@ impl ClientConfig {
 /// once something asked for it.
 struct Entry {
     document: Document,
+    /// The last semantic tokens sent for the document, by result id, for `full/delta`.
+    semantic_tokens: Option<(String, Arc<Vec<lsp::SemanticToken>>)>,
     version: i32,
     /// Identifies the text: a new number on every open and change, unlike the client's version
     /// which a client could repeat.
@@ -547,6 +556,16 @@ impl Server {
         answer.map_err(|panic| panic.answer(request))
     }
 
+    /// Keeps the semantic tokens just computed for `uri` as the base of the next delta; returns
+    /// their result id.
+    fn remember_tokens(&self, uri: &Uri, data: Vec<lsp::SemanticToken>) -> Option<String> {
+        let id = format!("{}", self.state.next_revision());
+        let mut documents = self.documents();
+        let entry = documents.get_mut(uri)?;
+        entry.semantic_tokens = Some((id.clone(), Arc::new(data)));
+        Some(id)
+    }
+
     /// Opens or replaces a document.
     fn open(&self, params: lsp::DidOpenTextDocumentParams) {
         let lsp::TextDocumentItem {
@@ -557,6 +576,7 @@ impl Server {
         };
         let entry = Entry {
             document,
+            semantic_tokens: None,
             version,
             revision: self.state.next_revision(),
             analysis: None,
@@ -1018,6 +1038,25 @@ impl LanguageServer for Server {
                 first_trigger_character: "\n".to_owned(),
                 more_trigger_character: None,
             }),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })),
+            semantic_tokens_provider: Some(
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp::SemanticTokensOptions {
+                        legend: convert::semantic_legend(),
+                        range: Some(true),
+                        full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                        work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+                    },
+                ),
+            ),
             folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
             selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
             document_link_provider: Some(lsp::DocumentLinkOptions {
@@ -1319,6 +1358,237 @@ impl LanguageServer for Server {
         )
     }
 
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let uri = &params.text_document.uri;
+        let hierarchical = self.config().hierarchical_symbols;
+        self.query(uri, "documentSymbol", &params, |snapshot, encoding| {
+            let symbols = symbols::document_symbols(&snapshot.analysis);
+            if hierarchical {
+                lsp::DocumentSymbolResponse::Nested(
+                    symbols
+                        .iter()
+                        .map(|symbol| convert::document_symbol(&snapshot.rope, symbol, encoding))
+                        .collect(),
+                )
+            } else {
+                let mut flat = Vec::new();
+                convert::symbol_information(
+                    &snapshot.rope,
+                    uri,
+                    &symbols,
+                    None,
+                    encoding,
+                    &mut flat,
+                );
+                lsp::DocumentSymbolResponse::Flat(flat)
+            }
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let mut uris: Vec<Uri> = self.documents().keys().cloned().collect();
+        uris.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        let mut found = Vec::new();
+        for uri in &uris {
+            let symbols = self.query(uri, "workspaceSymbol", &params, |snapshot, encoding| {
+                let symbols: Vec<_> = symbols::workspace_symbols(&snapshot.analysis)
+                    .into_iter()
+                    .filter(|symbol| fuzzy_match(&params.query, &symbol.name))
+                    .collect();
+                let mut flat = Vec::new();
+                convert::symbol_information(
+                    &snapshot.rope,
+                    uri,
+                    &symbols,
+                    None,
+                    encoding,
+                    &mut flat,
+                );
+                flat
+            })?;
+            found.extend(symbols.unwrap_or_default());
+        }
+        Ok(Some(lsp::WorkspaceSymbolResponse::Flat(found)))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let position = &params.text_document_position_params;
+        let uri = &position.text_document.uri;
+        self.query(uri, "definition", &params, |snapshot, encoding| {
+            let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+            let targets = navigation::definition(&snapshot.analysis, offset);
+            (!targets.is_empty()).then(|| {
+                lsp::GotoDefinitionResponse::Array(convert::locations(
+                    &snapshot.rope,
+                    uri,
+                    &targets,
+                    encoding,
+                ))
+            })
+        })
+        .map(Option::flatten)
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let position = &params.text_document_position;
+        let uri = &position.text_document.uri;
+        let include_declaration = params.context.include_declaration;
+        self.query(uri, "references", &params, |snapshot, encoding| {
+            let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+            let found = navigation::references(&snapshot.analysis, offset, include_declaration);
+            convert::locations(&snapshot.rope, uri, &found, encoding)
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        let position = &params.text_document_position_params;
+        self.query(
+            &position.text_document.uri,
+            "documentHighlight",
+            &params,
+            |snapshot, encoding| {
+                let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+                navigation::highlights(&snapshot.analysis, offset)
+                    .iter()
+                    .map(|highlight| convert::highlight(&snapshot.rope, highlight, encoding))
+                    .collect()
+            },
+        )
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let answer = self.query(
+            &params.text_document.uri,
+            "prepareRename",
+            &params,
+            |snapshot, encoding| {
+                let offset = convert::offset(&snapshot.rope, params.position, encoding).value;
+                navigation::prepare_rename(&snapshot.analysis, offset).map(|range| {
+                    lsp::PrepareRenameResponse::Range(convert::range(
+                        &snapshot.rope,
+                        range,
+                        encoding,
+                    ))
+                })
+            },
+        )?;
+        match answer {
+            None => Ok(None),
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(refused)) => Err(request_failed(refused.message())),
+        }
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let position = &params.text_document_position;
+        let uri = &position.text_document.uri;
+        let config = self.config();
+        let answer = self.query(uri, "rename", &params, |snapshot, encoding| {
+            let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+            navigation::rename(&snapshot.analysis, offset, &params.new_name).map(|edits| {
+                let target = EditTarget {
+                    uri,
+                    rope: &snapshot.rope,
+                    version: snapshot.version,
+                    encoding,
+                    document_changes: config.document_changes,
+                };
+                convert::workspace_edit(
+                    &target,
+                    convert::text_edits(&snapshot.rope, &edits, encoding),
+                )
+            })
+        })?;
+        match answer {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(refused)) => Err(request_failed(refused.message())),
+        }
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let uri = &params.text_document.uri;
+        let Some(data) = self.query(uri, "semanticTokens", &params, |snapshot, encoding| {
+            semantic_data(snapshot, None, encoding)
+        })?
+        else {
+            return Ok(None);
+        };
+        let result_id = self.remember_tokens(uri, data.clone());
+        Ok(Some(lsp::SemanticTokensResult::Tokens(
+            lsp::SemanticTokens { result_id, data },
+        )))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        let uri = &params.text_document.uri;
+        let Some(data) = self.query(uri, "semanticTokens", &params, |snapshot, encoding| {
+            semantic_data(snapshot, None, encoding)
+        })?
+        else {
+            return Ok(None);
+        };
+        let previous = self
+            .documents()
+            .get(uri)
+            .and_then(|entry| entry.semantic_tokens.clone())
+            .filter(|(id, _)| *id == params.previous_result_id);
+        let result_id = self.remember_tokens(uri, data.clone());
+        Ok(Some(match previous {
+            Some((_, previous)) => {
+                lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+                    result_id,
+                    edits: semantic::delta(&previous, &data),
+                })
+            }
+            None => {
+                lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens { result_id, data })
+            }
+        }))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        let data = self.query(
+            &params.text_document.uri,
+            "semanticTokens/range",
+            &params,
+            |snapshot, encoding| {
+                let range = convert::byte_range(&snapshot.rope, params.range, encoding).value;
+                semantic_data(snapshot, Some(range), encoding)
+            },
+        )?;
+        Ok(data.map(|data| {
+            lsp::SemanticTokensRangeResult::Tokens(lsp::SemanticTokens {
+                result_id: None,
+                data,
+            })
+        }))
+    }
+
     async fn folding_range(
         &self,
         params: lsp::FoldingRangeParams,
@@ -1373,6 +1643,35 @@ impl LanguageServer for Server {
                     .collect()
             },
         )
+    }
+}
+
+/// The semantic tokens of a snapshot (or of a byte range of it) in the protocol's encoding.
+fn semantic_data(
+    snapshot: &Snapshot,
+    range: Option<std::ops::Range<usize>>,
+    encoding: PositionEncoding,
+) -> Vec<lsp::SemanticToken> {
+    let tokens = tokens::tokens(&snapshot.analysis, range);
+    convert::core_semantic_tokens(snapshot.analysis.text(), &snapshot.rope, &tokens, encoding)
+}
+
+/// Whether every character of `query` appears in `name` in order, ignoring case (an empty query
+/// matches everything), as editors filter symbol lists.
+fn fuzzy_match(query: &str, name: &str) -> bool {
+    let mut name = name.chars().flat_map(char::to_lowercase);
+    query
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|wanted| name.any(|c| c == wanted))
+}
+
+/// The error of a request that cannot be carried out, with a message the editor shows.
+fn request_failed(message: &str) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.to_owned().into(),
+        data: None,
     }
 }
 
