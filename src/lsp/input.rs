@@ -8,6 +8,9 @@
 //!   (`"\ud800"`, valid JSON but not Unicode) become `\ufffd`;
 //! - a JSON object with an id that is no valid request becomes a request for
 //!   [`INVALID_REQUEST_METHOD`], which answers with an invalid-request error for that id;
+//! - a request (with an id) for a `$/` method is renamed with [`UNKNOWN_DOLLAR_PREFIX`]:
+//!   tower-lsp-server drops its method-not-found answer for every `$/` method, as is right for
+//!   a notification, but the protocol wants a request answered with MethodNotFound;
 //! - anything else (unparseable JSON, a header block without a usable Content-Length) is
 //!   dropped and logged. A Content-Length is usable when it is a number up to
 //!   [`MAX_MESSAGE_BYTES`] and every Content-Length of the block agrees; its name may be in any
@@ -26,6 +29,10 @@ use super::server::log;
 
 /// The method a malformed request with an id is turned into.
 pub const INVALID_REQUEST_METHOD: &str = "dockls/invalidRequest";
+
+/// What a `$/` request's method is prefixed with, so that tower-lsp-server answers it with
+/// MethodNotFound instead of not at all. The server handles no `$/` request.
+pub const UNKNOWN_DOLLAR_PREFIX: &str = "dockls/unknown:";
 
 /// The largest message body accepted. A larger Content-Length is taken for a framing error: the
 /// header block is dropped and framing recovers at the next header, rather than waiting for
@@ -155,8 +162,8 @@ pub fn checked(body: &[u8]) -> Option<String> {
         }
     };
     // The common case costs one parse here (and one in tower-lsp-server).
-    if is_message(&text) {
-        return Some(text);
+    if let Some(message) = as_message(&text) {
+        return Some(message);
     }
     let text = if serde_json::from_str::<Value>(&text).is_ok() {
         text
@@ -170,8 +177,8 @@ pub fn checked(body: &[u8]) -> Option<String> {
             return None;
         }
         log("replaced lone UTF-16 surrogate escapes in a message with U+FFFD");
-        if is_message(&repaired) {
-            return Some(repaired);
+        if let Some(message) = as_message(&repaired) {
+            return Some(message);
         }
         repaired
     };
@@ -200,9 +207,33 @@ pub fn checked(body: &[u8]) -> Option<String> {
     }
 }
 
-/// Whether tower-lsp-server can decode `text` as a request, notification or response.
-fn is_message(text: &str) -> bool {
-    serde_json::from_str::<Request>(text).is_ok() || serde_json::from_str::<Response>(text).is_ok()
+/// The renamed message for a `$/` request, `None` for any other message.
+fn answerable(request: Request) -> Option<String> {
+    if !request.method().starts_with("$/") || request.id().is_none() {
+        return None;
+    }
+    let (method, id, params) = request.into_parts();
+    log(&format!(
+        "answering the request for {method:?} with MethodNotFound"
+    ));
+    let mut message = serde_json::json!({
+        "jsonrpc": "2.0", "id": id, "method": format!("{UNKNOWN_DOLLAR_PREFIX}{method}"),
+    });
+    if let Some(params) = params {
+        message["params"] = params;
+    }
+    Some(message.to_string())
+}
+
+/// The message to pass on when tower-lsp-server can decode `text` as a request, notification
+/// or response: `text` itself, or a `$/` request renamed.
+fn as_message(text: &str) -> Option<String> {
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        return Some(answerable(request).unwrap_or_else(|| text.to_owned()));
+    }
+    serde_json::from_str::<Response>(text)
+        .is_ok()
+        .then(|| text.to_owned())
 }
 
 /// Replaces `\uXXXX` escapes of unpaired UTF-16 surrogates by `\ufffd`.
@@ -283,6 +314,17 @@ mod tests {
             checked(body).as_deref(),
             Some(r#"{"id":"a","jsonrpc":"2.0","method":"dockls/invalidRequest"}"#)
         );
+    }
+
+    #[test]
+    fn dollar_requests_are_renamed_and_dollar_notifications_pass() {
+        let body = br#"{"jsonrpc":"2.0","id":7,"method":"$/unknown","params":[1]}"#;
+        assert_eq!(
+            checked(body).as_deref(),
+            Some(r#"{"id":7,"jsonrpc":"2.0","method":"dockls/unknown:$/unknown","params":[1]}"#)
+        );
+        let body = r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#;
+        assert_eq!(checked(body.as_bytes()).as_deref(), Some(body));
     }
 
     #[test]
