@@ -908,3 +908,93 @@ fn a_client_that_stops_reading_does_not_hang_the_server() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn hostile_params_elsewhere_leave_the_server_serving() {
+    // Odd initialize params: an encoding nobody speaks, options of the wrong type.
+    for (capabilities, options) in [
+        (
+            json!({ "general": { "positionEncodings": ["utf-32", "ebcdic"] } }),
+            json!(42),
+        ),
+        (
+            json!({ "general": { "positionEncodings": [] } }),
+            json!("pull"),
+        ),
+        (
+            json!({ "textDocument": { "diagnostic": {} } }),
+            json!({ "diagnosticMode": [1] }),
+        ),
+    ] {
+        let (mut client, result) = Client::initialized_with(capabilities.clone(), options);
+        client.set_timeout(WAIT);
+        let encoding = &result["capabilities"]["positionEncoding"];
+        assert!(
+            encoding == "utf-16" || encoding == "utf-8",
+            "{capabilities}: {result}"
+        );
+        client.open(KNOWN, 1, KNOWN_TEXT);
+        serving(&mut client);
+    }
+
+    let (mut client, _) = start(Encoding::Utf16);
+    // Resolving items the server never made.
+    for data in [
+        json!(null),
+        json!({ "list": -1, "index": 1e300 }),
+        json!({ "list": 1, "index": u64::MAX }),
+        json!("x"),
+    ] {
+        let item = json!({ "label": "RUN", "data": data });
+        let response = client.request("completionItem/resolve", item);
+        assert_eq!(response["result"]["label"], "RUN", "{response}");
+        serving(&mut client);
+    }
+    // Commands the server does not know, or with arguments that are no edit.
+    for params in [
+        json!({ "command": "rm -rf /", "arguments": [] }),
+        json!({ "command": "dockls.applyEdit", "arguments": [] }),
+        json!({ "command": "dockls.applyEdit", "arguments": [42, { "changes": 1 }] }),
+    ] {
+        let response = client.request("workspace/executeCommand", params.clone());
+        assert_eq!(response["error"]["code"], -32602, "{params}: {response}");
+        serving(&mut client);
+    }
+    // Settings and file events of every wrong shape, URIs that are no files.
+    for settings in [
+        json!(null),
+        json!([1, 2]),
+        json!({ "dockls": { "rules": "all" } }),
+        json!({ "dockls": { "rules": { "DL3006": 7 } } }),
+    ] {
+        client.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": settings }),
+        );
+        serving(&mut client);
+    }
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [
+            { "uri": "untitled:Untitled-1", "type": 1 },
+            { "uri": "file:///", "type": 3 },
+            { "uri": "file:///nonexistent/dir/.dockls.toml", "type": 2 },
+        ] }),
+    );
+    serving(&mut client);
+    // A document with a URI of another scheme, and one that is only a scheme.
+    for uri in ["untitled:Untitled-1", "git:/x?y#z", "file:"] {
+        client.open(uri, 1, "FROM alpine\nRUN x\n");
+        let hover = client.request_ok("textDocument/hover", at(uri, 1, 0));
+        assert!(hover["contents"].is_object(), "{uri}: {hover}");
+        let report = client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert!(
+            report.get("error").is_none() || report["error"]["code"] == -32601,
+            "{report}"
+        );
+        serving(&mut client);
+    }
+}
