@@ -598,12 +598,8 @@ fn standard_input_is_checked_as_the_file_it_stands_for() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(TYPO.as_bytes())
-            .unwrap();
+        // A usage error exits before reading its input, which then breaks the pipe.
+        let _ = child.stdin.take().unwrap().write_all(TYPO.as_bytes());
         child.wait_with_output().unwrap()
     };
     let output = run(&["check", "--format", "json", "-"]);
@@ -629,4 +625,338 @@ fn standard_input_is_checked_as_the_file_it_stands_for() {
 
     let output = run(&["check", "--fix", "-"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+// No file is lost: every file that cannot be checked gets a message naming it and the problem,
+// the others are still checked and reported, and the exit code is 2.
+
+/// The paths of the files a `--format json` run reported on, sorted, without repeats.
+fn reported_paths(items: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = items
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|item| item["path"].as_str().map(str::to_owned))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// Whether file permissions stop this process from reading, which they do not for root. The
+/// tests of unreadable files skip that case then, and say so.
+fn permissions_bite(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join("permission-probe");
+    std::fs::write(&probe, "x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let bites = std::fs::read(&probe).is_err();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::remove_file(&probe).unwrap();
+    if !bites {
+        eprintln!("skipped: file permissions do not stop this user (root?) from reading");
+    }
+    bites
+}
+
+/// Asserts a run failed with status 2, said `message` on stderr, and still reported the typo
+/// in `good`.
+#[track_caller]
+fn fails_but_checks_the_rest(output: &Output, message: &str, good: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains(message), "expected {message:?} in:\n{err}");
+    let items = json(output);
+    let typos: Vec<&str> = of_code(&items, "unknown-instruction")
+        .iter()
+        .filter_map(|item| item["path"].as_str())
+        .collect();
+    assert_eq!(typos, [good], "{items:#}\n{err}");
+}
+
+#[test]
+fn symlink_loops_and_dangling_links_are_reported_named_or_walked() {
+    use std::os::unix::fs::symlink;
+    let dir = fixture("links", &[("good/Dockerfile", TYPO)]);
+    std::fs::create_dir_all(dir.join("walked")).unwrap();
+    symlink("Dockerfile.b", dir.join("walked/Dockerfile.a")).unwrap();
+    symlink("Dockerfile.a", dir.join("walked/Dockerfile.b")).unwrap();
+    symlink("Dockerfile", dir.join("walked/Dockerfile")).unwrap();
+    symlink("gone/Dockerfile", dir.join("walked/Dockerfile.gone")).unwrap();
+    // A link to a Dockerfile is checked; a link to a directory is not followed.
+    symlink("../good/Dockerfile", dir.join("walked/linked.Dockerfile")).unwrap();
+    symlink("../good", dir.join("walked/Dockerfile.dir")).unwrap();
+
+    let output = dockls(&dir, &["check", "--format", "json", "walked"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    for message in [
+        "dockls: cannot read walked/Dockerfile: it is a symbolic link in a loop of links",
+        "dockls: cannot read walked/Dockerfile.a: it is a symbolic link in a loop of links",
+        "dockls: cannot read walked/Dockerfile.b: it is a symbolic link in a loop of links",
+        "dockls: cannot read walked/Dockerfile.gone: it is a dangling symbolic link: \
+         walked/gone/Dockerfile does not exist",
+    ] {
+        assert!(err.contains(message), "expected {message:?} in:\n{err}");
+    }
+    assert_eq!(reported_paths(&json(&output)), ["walked/linked.Dockerfile"]);
+
+    // Named on the command line, beside a good file.
+    for (name, message) in [
+        (
+            "walked/Dockerfile",
+            "dockls: cannot read walked/Dockerfile: it is a symbolic link in a loop of links",
+        ),
+        (
+            "walked/Dockerfile.gone",
+            "dockls: cannot read walked/Dockerfile.gone: it is a dangling symbolic link",
+        ),
+    ] {
+        let output = dockls(
+            &dir,
+            &["check", "--format", "json", name, "good/Dockerfile"],
+        );
+        fails_but_checks_the_rest(&output, message, "good/Dockerfile");
+    }
+}
+
+#[test]
+fn unreadable_files_and_directories_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture(
+        "unreadable",
+        &[
+            ("good/Dockerfile", TYPO),
+            ("locked/Dockerfile", TYPO),
+            ("closed/sub/Dockerfile", TYPO),
+        ],
+    );
+    if !permissions_bite(&dir) {
+        return;
+    }
+    let mode = |path: &str, mode: u32| {
+        std::fs::set_permissions(dir.join(path), std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode("locked/Dockerfile", 0o000);
+    mode("closed", 0o000);
+    let output = dockls(&dir, &["check", "--format", "json"]);
+    mode("locked/Dockerfile", 0o644);
+    mode("closed", 0o755);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("dockls: cannot read locked/Dockerfile: Permission denied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("dockls: cannot walk .: ") && err.contains("closed"),
+        "{err}"
+    );
+    assert_eq!(reported_paths(&json(&output)), ["good/Dockerfile"]);
+}
+
+#[test]
+fn binary_files_and_directories_named_as_files_are_reported() {
+    let dir = fixture("binary", &[("good/Dockerfile", TYPO)]);
+    std::fs::write(
+        dir.join("good/bin.Dockerfile"),
+        b"FROM alpine\0\x01\x02RUN x\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("empty/Dockerfile")).unwrap();
+    let output = dockls(&dir, &["check", "--format", "json", "good"]);
+    fails_but_checks_the_rest(
+        &output,
+        "dockls: cannot check good/bin.Dockerfile: it looks binary (a NUL byte at byte 11)",
+        "good/Dockerfile",
+    );
+    let output = dockls(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "empty/Dockerfile",
+            "good/Dockerfile",
+        ],
+    );
+    fails_but_checks_the_rest(
+        &output,
+        "dockls: cannot check empty/Dockerfile: it is a directory, not a Dockerfile, and holds \
+         no Dockerfile",
+        "good/Dockerfile",
+    );
+    // A directory with another name and no Dockerfile is only a note.
+    std::fs::create_dir_all(dir.join("docs")).unwrap();
+    let output = dockls(&dir, &["check", "docs"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no Dockerfile found in docs"));
+}
+
+#[test]
+fn non_utf8_files_are_checked_lossily_and_never_rewritten() {
+    let dir = fixture("latin1-fix", &[("good/Dockerfile", TYPO)]);
+    let latin1 = b"FROM alpine:3.20\nLABEL a=\"caf\xe9\"\nRUM x\n";
+    std::fs::write(dir.join("Dockerfile"), latin1).unwrap();
+    std::fs::write(dir.join(".dockerignore"), b"\xff\xfe*.env\n").unwrap();
+    let output = dockls(&dir, &["check", "--fix", "--format", "json"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains("warning: Dockerfile is not valid UTF-8; invalid bytes are read as U+FFFD and it is not fixed"),
+        "{err}"
+    );
+    // The typo in the Latin-1 file stays and fails the run; the good file was fixed.
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(std::fs::read(dir.join("Dockerfile")).unwrap(), latin1);
+    assert!(!std::fs::read_to_string(dir.join("good/Dockerfile"))
+        .unwrap()
+        .contains("RUM"));
+}
+
+#[test]
+fn fix_replaces_the_file_atomically_keeping_permissions_and_links() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let dir = fixture(
+        "atomic",
+        &[("real/Dockerfile", TYPO), ("mode/Dockerfile", TYPO)],
+    );
+    std::fs::set_permissions(
+        dir.join("mode/Dockerfile"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    symlink("real/Dockerfile", dir.join("Dockerfile")).unwrap();
+    let output = dockls(&dir, &["check", "--fix", "Dockerfile", "mode/Dockerfile"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(dir.join("Dockerfile"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    for path in ["real/Dockerfile", "mode/Dockerfile"] {
+        let text = std::fs::read_to_string(dir.join(path)).unwrap();
+        assert_eq!(text, "FROM alpine:3.20\nRUN echo hi\n", "{path}");
+    }
+    let mode = std::fs::metadata(dir.join("mode/Dockerfile"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    // No temporary file is left behind.
+    for sub in ["", "real", "mode"] {
+        let names: Vec<String> = std::fs::read_dir(dir.join(sub))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".tmp"))
+            .collect();
+        assert_eq!(names, Vec::<String>::new(), "{sub}");
+    }
+}
+
+#[test]
+fn a_fix_that_cannot_be_written_leaves_the_original() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture(
+        "readonly",
+        &[("ro/Dockerfile", TYPO), ("good/Dockerfile", TYPO)],
+    );
+    if !permissions_bite(&dir) {
+        return;
+    }
+    // The file may be written but its directory may not: no temporary file can be made there.
+    std::fs::set_permissions(dir.join("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let output = dockls(&dir, &["check", "--fix", "--format", "json"]);
+    std::fs::set_permissions(dir.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("dockls: cannot write the fixes to ro/Dockerfile: ")
+            && err.contains("the file is unchanged"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ro/Dockerfile")).unwrap(),
+        TYPO
+    );
+    assert_eq!(std::fs::read_dir(dir.join("ro")).unwrap().count(), 1);
+    assert!(!std::fs::read_to_string(dir.join("good/Dockerfile"))
+        .unwrap()
+        .contains("RUM"));
+}
+
+/// Every corpus file (the shared corpus too, when present) is either reported or named in a
+/// message, the run ends with a defined status, and every range lies in its file.
+#[test]
+fn the_whole_corpus_is_checked_without_losing_a_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut roots = vec![root.join("tests/corpus")];
+    let shared = root.join("../shared/corpus");
+    if shared.is_dir() {
+        roots.push(shared);
+    }
+    for corpus in roots {
+        let output = dockls(
+            &corpus,
+            &["check", "--format", "json", "--fail-level", "hint"],
+        );
+        let err = stderr(&output);
+        assert!(
+            matches!(output.status.code(), Some(0..=2)),
+            "{}: {:?}\n{err}",
+            corpus.display(),
+            output.status
+        );
+        let items = json(&output);
+        let mut pending = vec![corpus.clone()];
+        let mut files = 0;
+        let mut unchecked = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if !dockls::cli::check::is_dockerfile_name(&name) {
+                    continue;
+                }
+                files += 1;
+                let shown = path.strip_prefix(&corpus).unwrap().display().to_string();
+                if err.contains(&format!("dockls: cannot check {shown}: ")) {
+                    unchecked += 1;
+                    continue;
+                }
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                for item in items
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|i| i["path"] == shown)
+                {
+                    let start = item["range"]["start"]["offset"].as_u64().unwrap() as usize;
+                    let end = item["range"]["end"]["offset"].as_u64().unwrap() as usize;
+                    assert!(
+                        start <= end
+                            && end <= text.len()
+                            && text.is_char_boundary(start)
+                            && text.is_char_boundary(end),
+                        "{shown}: {item}"
+                    );
+                }
+            }
+        }
+        assert!(files > 0, "{}", corpus.display());
+        // Every file is either checked (the summary counts it) or named in a message.
+        let summary = stderr(&dockls(&corpus, &["check"]));
+        let checked = format!(" in {} file", files - unchecked);
+        assert!(
+            summary
+                .trim_end()
+                .lines()
+                .last()
+                .is_some_and(|line| line.contains(&checked)),
+            "{}: {files} files, {unchecked} named in messages, but:\n{summary}",
+            corpus.display()
+        );
+    }
 }

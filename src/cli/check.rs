@@ -3,6 +3,14 @@
 //! The shell around the core for many files: it finds the files, their `.dockls.toml` and
 //! `.dockerignore`, analyses the files in parallel, applies safe fixes, and hands the results to
 //! [`super::output`] in a stable order.
+//!
+//! No file is lost silently. A file that cannot be checked (unreadable, a dangling symbolic link
+//! or a loop of them, binary, a directory where a Dockerfile was named, too large) gets a
+//! message on stderr naming it and the problem, the other files are still checked and
+//! reported, and the exit code is [`EXIT_FAILURE`] (2), which wins over [`EXIT_FINDINGS`] (1).
+//! A file that is not valid UTF-8 is read with U+FFFD for the invalid bytes, with a warning,
+//! and is never rewritten by `--fix`. `--fix` replaces a file atomically (see
+//! [`write_atomically`]).
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -19,6 +27,13 @@ use super::{docs, output, EXIT_FAILURE, EXIT_OK};
 
 /// Exit code when a diagnostic at or above the fail level was found.
 pub const EXIT_FINDINGS: u8 = 1;
+
+/// The largest file checked. Reading stops here, so a device or a runaway file named on the
+/// command line cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// How many symbolic links are followed before a chain is called a loop, as Linux does.
+const MAX_SYMLINK_HOPS: usize = 40;
 
 /// How many rounds `--fix` runs at most: a fix can uncover another (a merged RUN that is now
 /// followed by another RUN), but a pair of fixes that undo each other must not loop forever.
@@ -310,20 +325,28 @@ fn check_file(job: &Job, fix: bool) -> Outcome {
     let mut warnings = Vec::new();
     let path = &job.path;
     let bytes = if job.stdin {
-        let mut bytes = Vec::new();
-        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map(|_| bytes)
+        read_limited(io::stdin().lock())
     } else {
-        std::fs::read(path)
+        std::fs::File::open(path).and_then(read_limited)
+    };
+    let failed = |verb: &str, problem: String| Outcome {
+        warnings: Vec::new(),
+        result: Err(format!("cannot {verb} {}: {problem}", path.display())),
     };
     let bytes = match bytes {
         Ok(bytes) => bytes,
-        Err(error) => {
-            return Outcome {
-                warnings,
-                result: Err(format!("cannot read {}: {error}", path.display())),
-            }
-        }
+        Err(error) if job.stdin => return failed("read", format!("standard input: {error}")),
+        Err(error) => return failed("read", read_problem(path, &error)),
     };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let limit = MAX_FILE_BYTES >> 20;
+        let problem = format!("it is larger than {limit} MiB, too large for a Dockerfile");
+        return failed("check", problem);
+    }
+    if let Some(at) = bytes.iter().position(|&byte| byte == 0) {
+        let problem = format!("it looks binary (a NUL byte at byte {at}), not like a Dockerfile");
+        return failed("check", problem);
+    }
     let (mut text, utf8) = match String::from_utf8(bytes) {
         Ok(text) => (text, true),
         Err(error) => {
@@ -338,16 +361,25 @@ fn check_file(job: &Job, fix: bool) -> Outcome {
             )
         }
     };
-    let dockerignore = read_dockerignore(path);
+    let dockerignore = match read_dockerignore(path) {
+        Ok(dockerignore) => dockerignore,
+        Err(problem) => {
+            warnings.push(problem);
+            None
+        }
+    };
     let dockerignore = dockerignore.as_deref();
     let mut fixed = 0;
     if fix && utf8 {
         let (new_text, count) = apply_safe_fixes(&text, &job.rule_config, dockerignore);
         if count > 0 && new_text != text {
-            if let Err(error) = std::fs::write(path, &new_text) {
+            if let Err(error) = write_atomically(path, &new_text) {
                 return Outcome {
                     warnings,
-                    result: Err(format!("cannot write {}: {error}", path.display())),
+                    result: Err(format!(
+                        "cannot write the fixes to {}: {error}; the file is unchanged",
+                        path.display()
+                    )),
                 };
             }
             text = new_text;
@@ -364,6 +396,129 @@ fn check_file(job: &Job, fix: bool) -> Outcome {
             fixed,
         }),
     }
+}
+
+/// Reads at most one byte more than [`MAX_FILE_BYTES`], so the caller can tell a file that is
+/// too large.
+fn read_limited(reader: impl io::Read) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut reader.take(MAX_FILE_BYTES + 1), &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Why `path` could not be read, in words: what is wrong with its symbolic links if that is the
+/// cause, the system's reason otherwise.
+fn read_problem(path: &Path, error: &io::Error) -> String {
+    if let Some(problem) = symlink_problem(path) {
+        return problem;
+    }
+    if error.kind() == io::ErrorKind::IsADirectory || path.is_dir() {
+        return "it is a directory, not a file".to_owned();
+    }
+    error.to_string()
+}
+
+/// What is wrong with `path` if it is a symbolic link that leads nowhere: a loop, or a target
+/// that does not exist. `None` for anything else.
+fn symlink_problem(path: &Path) -> Option<String> {
+    let mut current = path.to_path_buf();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..MAX_SYMLINK_HOPS {
+        if !std::fs::symlink_metadata(&current)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+        if !seen.insert(current.clone()) {
+            return Some("it is a symbolic link in a loop of links".to_owned());
+        }
+        let target = std::fs::read_link(&current).ok()?;
+        let next = current.parent().unwrap_or(Path::new("")).join(&target);
+        if std::fs::symlink_metadata(&next).is_err() {
+            return Some(format!(
+                "it is a dangling symbolic link: {} does not exist",
+                next.display()
+            ));
+        }
+        current = next;
+    }
+    Some(format!(
+        "it is a symbolic link in a chain of more than {MAX_SYMLINK_HOPS} links"
+    ))
+}
+
+/// Replaces the contents of `path` with `text` so that a reader sees either the old file or the
+/// new one, never a mix, and a failure leaves the old one: the text goes to a temporary file in
+/// the same directory, which is flushed to disk, given the original's permissions (and owner,
+/// where allowed) and renamed over it. A symbolic link is written through: its target changes
+/// and the link stays. On failure the temporary file is removed.
+pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let metadata = std::fs::metadata(&target)?;
+    if !metadata.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
+    }
+    let directory = target.parent().unwrap_or(Path::new("/"));
+    let name = target
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for attempt in 0..100 {
+        let temporary = directory.join(format!(
+            ".{name}.dockls-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        let file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error),
+        };
+        let written = replace_with(file, &temporary, &target, &metadata, text);
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        return written;
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free name for a temporary file",
+    ))
+}
+
+/// The steps of [`write_atomically`] after the temporary file is created.
+fn replace_with(
+    mut file: std::fs::File,
+    temporary: &Path,
+    target: &Path,
+    original: &std::fs::Metadata,
+    text: &str,
+) -> io::Result<()> {
+    file.write_all(text.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Only root may give a file away; anyone else keeps their own, which is the original's
+        // owner whenever they could write the original.
+        let _ = std::os::unix::fs::fchown(&file, Some(original.uid()), Some(original.gid()));
+    }
+    file.set_permissions(original.permissions())?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(temporary, target)?;
+    // Make the rename itself durable; not every platform can sync a directory, so a failure
+    // here is no failure of the write.
+    if let Some(directory) = target.parent() {
+        if let Ok(directory) = std::fs::File::open(directory) {
+            let _ = directory.sync_all();
+        }
+    }
+    Ok(())
 }
 
 /// Applies the safe fixes (not snippets) round after round until none is left. A round whose
@@ -436,15 +591,28 @@ fn non_overlapping_safe_fixes(diagnostics: &[Diagnostic]) -> Vec<Vec<Edit>> {
 }
 
 /// The build context's ignore file: `<Dockerfile>.dockerignore` beside the file, as BuildKit
-/// prefers it, else `.dockerignore` in the file's directory (the usual build context).
-fn read_dockerignore(dockerfile: &Path) -> Option<String> {
+/// prefers it, else `.dockerignore` in the file's directory (the usual build context). Invalid
+/// UTF-8 in it is read as U+FFFD. An ignore file that exists but cannot be read is an `Err`
+/// with a warning to show: the file is checked as if it had none.
+fn read_dockerignore(dockerfile: &Path) -> Result<Option<String>, String> {
     let mut specific = dockerfile.as_os_str().to_owned();
     specific.push(".dockerignore");
     let directory = dockerfile.parent().unwrap_or(Path::new(""));
-    [PathBuf::from(specific), directory.join(".dockerignore")]
-        .iter()
-        .find_map(|path| std::fs::read(path).ok())
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    for path in [PathBuf::from(specific), directory.join(".dockerignore")] {
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        return match std::fs::File::open(&path).and_then(read_limited) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(error) => Err(format!(
+                "cannot read {}: {}; {} is checked without it",
+                path.display(),
+                read_problem(&path, &error),
+                dockerfile.display()
+            )),
+        };
+    }
+    Ok(None)
 }
 
 /// The nearest `name` in the file's directory or above, up to the filesystem root.
@@ -519,7 +687,10 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 
 /// The files to check: named files as they are, directories walked for Dockerfile names,
 /// honouring `.gitignore` (inside a repository or not) and `.ignore`. Sorted, without
-/// duplicates; a path that cannot be read is reported and the others are still checked.
+/// duplicates. A path that cannot be used is reported and the others are still checked: a
+/// missing or unreadable path, a symbolic link that leads nowhere (named, or found in a walk
+/// under a Dockerfile name), a directory the walk cannot enter, and a directory named like a
+/// Dockerfile that holds none. Symbolic links to directories are not followed in a walk.
 fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -531,7 +702,11 @@ fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(error) => {
-                errors.push(format!("cannot read {}: {error}", path.display()));
+                errors.push(format!(
+                    "cannot read {}: {}",
+                    path.display(),
+                    read_problem(path, &error)
+                ));
                 continue;
             }
         };
@@ -539,29 +714,70 @@ fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             files.push(clean(path));
             continue;
         }
-        let walk = ignore::WalkBuilder::new(path)
-            .hidden(false)
-            .require_git(false)
-            .filter_entry(|entry| entry.file_name() != ".git")
-            .build();
-        for entry in walk {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    errors.push(format!("cannot walk {}: {error}", path.display()));
-                    continue;
-                }
-            };
-            let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-            let named = entry.file_name().to_str().is_some_and(is_dockerfile_name);
-            if is_file && named {
-                files.push(clean(entry.path()));
-            }
+        let found_before = files.len();
+        walk(path, &mut files, &mut errors);
+        let named_like_a_file = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(is_dockerfile_name);
+        if named_like_a_file && files.len() == found_before {
+            errors.push(format!(
+                "cannot check {}: it is a directory, not a Dockerfile, and holds no Dockerfile",
+                path.display()
+            ));
         }
     }
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+/// Adds the Dockerfiles under the directory `root` to `files`, and what went wrong to `errors`.
+fn walk(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let walk = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                errors.push(format!("cannot walk {}: {error}", root.display()));
+                continue;
+            }
+        };
+        let named = entry.file_name().to_str().is_some_and(is_dockerfile_name);
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        if !named || kind.is_dir() {
+            continue;
+        }
+        let shown = clean(entry.path());
+        let regular = if kind.is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                Ok(target) if target.is_dir() => continue,
+                Ok(target) => target.is_file(),
+                Err(error) => {
+                    let problem = read_problem(entry.path(), &error);
+                    errors.push(format!("cannot read {}: {problem}", shown.display()));
+                    continue;
+                }
+            }
+        } else {
+            kind.is_file()
+        };
+        if regular {
+            files.push(shown);
+        } else {
+            // Reading a FIFO found in a walk could block forever.
+            errors.push(format!(
+                "cannot check {}: it is not a regular file but a FIFO, socket or device",
+                shown.display()
+            ));
+        }
+    }
 }
 
 /// `-`, standard input.
@@ -698,5 +914,78 @@ mod tests {
         ]);
         let ranges: Vec<_> = chosen.iter().map(|edits| edits[0].range.clone()).collect();
         assert_eq!(ranges, vec![0..5, 5..6]);
+    }
+
+    /// A fresh directory for one unit test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("dockls-check-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch directory");
+        dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_keep_the_mode_follow_links_and_refuse_what_is_no_file() {
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let dir = scratch("atomic");
+        let file = dir.join("Dockerfile");
+        std::fs::write(&file, "old").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o604)).unwrap();
+        symlink("Dockerfile", dir.join("link")).unwrap();
+        write_atomically(&dir.join("link"), "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o604);
+        assert!(std::fs::symlink_metadata(dir.join("link"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(write_atomically(&dir, "text").is_err());
+        assert!(write_atomically(&dir.join("missing"), "text").is_err());
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["Dockerfile", "link"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn link_problems_are_told_apart() {
+        use std::os::unix::fs::symlink;
+        let dir = scratch("links");
+        std::fs::write(dir.join("file"), "x").unwrap();
+        symlink("file", dir.join("good")).unwrap();
+        symlink("good", dir.join("chain")).unwrap();
+        symlink("nowhere", dir.join("dangling")).unwrap();
+        symlink("loop-b", dir.join("loop-a")).unwrap();
+        symlink("loop-a", dir.join("loop-b")).unwrap();
+        assert_eq!(symlink_problem(&dir.join("file")), None);
+        assert_eq!(symlink_problem(&dir.join("chain")), None);
+        assert_eq!(symlink_problem(&dir.join("absent")), None);
+        assert_eq!(
+            symlink_problem(&dir.join("dangling")),
+            Some(format!(
+                "it is a dangling symbolic link: {} does not exist",
+                dir.join("nowhere").display()
+            ))
+        );
+        assert_eq!(
+            symlink_problem(&dir.join("loop-a")).as_deref(),
+            Some("it is a symbolic link in a loop of links")
+        );
+        let error = io::Error::from(io::ErrorKind::IsADirectory);
+        assert_eq!(read_problem(&dir, &error), "it is a directory, not a file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn reading_stops_just_past_the_limit() {
+        let endless = io::repeat(b'x');
+        let bytes = read_limited(endless).unwrap();
+        assert_eq!(bytes.len() as u64, MAX_FILE_BYTES + 1);
     }
 }

@@ -8,9 +8,18 @@
 //!   (`"\ud800"`, valid JSON but not Unicode) become `\ufffd`;
 //! - a JSON object with an id that is no valid request becomes a request for
 //!   [`INVALID_REQUEST_METHOD`], which answers with an invalid-request error for that id;
-//! - anything else (unparseable JSON, a header block without Content-Length) is dropped and
-//!   logged. A Content-Length longer than its body swallows what follows; headers are searched
-//!   for `Content-Length:` anywhere in a line so framing recovers at the next message.
+//! - a request (with an id) for a `$/` method is renamed with [`UNKNOWN_DOLLAR_PREFIX`]:
+//!   tower-lsp-server drops its method-not-found answer for every `$/` method, as is right for
+//!   a notification, but the protocol wants a request answered with MethodNotFound;
+//! - anything else (unparseable JSON, a header block without a usable Content-Length) is
+//!   dropped and logged. A Content-Length is usable when it is a number up to
+//!   [`MAX_MESSAGE_BYTES`] and every Content-Length of the block agrees; its name may be in any
+//!   case, as HTTP header names are. A Content-Length longer than its body swallows what
+//!   follows; headers are searched for `Content-Length:` anywhere in a line so framing recovers
+//!   at the next message.
+//!
+//! Memory stays bounded whatever the client sends: a header line keeps only its last
+//! [`HEADER_LINE_TAIL`] bytes, and no body is read beyond [`MAX_MESSAGE_BYTES`].
 
 use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -20,6 +29,19 @@ use super::server::log;
 
 /// The method a malformed request with an id is turned into.
 pub const INVALID_REQUEST_METHOD: &str = "dockls/invalidRequest";
+
+/// What a `$/` request's method is prefixed with, so that tower-lsp-server answers it with
+/// MethodNotFound instead of not at all. The server handles no `$/` request.
+pub const UNKNOWN_DOLLAR_PREFIX: &str = "dockls/unknown:";
+
+/// The largest message body accepted. A larger Content-Length is taken for a framing error: the
+/// header block is dropped and framing recovers at the next header, rather than waiting for
+/// gigabytes that will never come.
+pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
+
+/// How much of a header line is kept: its end, where the `Content-Length:` of a message that
+/// follows garbage on the same line sits.
+pub const HEADER_LINE_TAIL: usize = 1024;
 
 /// Copies framed messages from `input` to `output`, repairing or dropping malformed ones, until
 /// `input` ends or `output` closes.
@@ -38,7 +60,6 @@ async fn forward(mut input: impl AsyncBufRead + Unpin, output: &mut (impl AsyncW
             return;
         };
         let Some(length) = length else {
-            log("dropped a message without a valid Content-Length header");
             continue;
         };
         let mut body = Vec::new();
@@ -66,23 +87,67 @@ async fn forward(mut input: impl AsyncBufRead + Unpin, output: &mut (impl AsyncW
 }
 
 /// Reads a header block; `None` at the end of the input, `Some(None)` when the block has no
-/// valid Content-Length.
+/// usable Content-Length.
 async fn read_headers(input: &mut (impl AsyncBufRead + Unpin)) -> Option<Option<usize>> {
-    let mut length = None;
+    const NAME: &str = "content-length:";
+    let mut lengths: Vec<Option<usize>> = Vec::new();
     let mut line = Vec::new();
     loop {
         line.clear();
-        match input.read_until(b'\n', &mut line).await {
-            Ok(0) | Err(_) => return None,
-            Ok(_) => {}
-        }
-        let text = String::from_utf8_lossy(&line);
+        read_line_tail(input, &mut line).await?;
+        let text = String::from_utf8_lossy(&line).to_ascii_lowercase();
         let text = text.trim_end_matches(['\r', '\n']);
         if text.is_empty() {
-            return Some(length);
+            break;
         }
-        if let Some(at) = text.rfind("Content-Length:") {
-            length = text[at + "Content-Length:".len()..].trim().parse().ok();
+        if let Some(at) = text.rfind(NAME) {
+            lengths.push(text[at + NAME.len()..].trim().parse().ok());
+        }
+    }
+    let Some(first) = lengths.first().copied().flatten() else {
+        log(if lengths.is_empty() {
+            "dropped a header block without Content-Length"
+        } else {
+            "dropped a message whose Content-Length is not a number"
+        });
+        return Some(None);
+    };
+    if lengths.iter().any(|length| *length != Some(first)) {
+        log("dropped a message with conflicting Content-Length headers");
+        return Some(None);
+    }
+    if first > MAX_MESSAGE_BYTES {
+        log(&format!(
+            "dropped a message whose Content-Length {first} exceeds the limit of \
+             {MAX_MESSAGE_BYTES} bytes"
+        ));
+        return Some(None);
+    }
+    Some(Some(first))
+}
+
+/// Reads one line into `line`, keeping only about its last [`HEADER_LINE_TAIL`] bytes, so a
+/// line without end costs no more memory than a short one. A last line without `\n` counts;
+/// `None` at the end of the input or on a read error.
+async fn read_line_tail(input: &mut (impl AsyncBufRead + Unpin), line: &mut Vec<u8>) -> Option<()> {
+    let mut total = 0;
+    loop {
+        let available = input.fill_buf().await.ok()?;
+        if available.is_empty() {
+            return (total > 0).then_some(());
+        }
+        let (taken, ended) = match available.iter().position(|&byte| byte == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        line.extend_from_slice(available.get(..taken).unwrap_or_default());
+        input.consume(taken);
+        total += taken;
+        if line.len() > 2 * HEADER_LINE_TAIL {
+            line.drain(..line.len() - HEADER_LINE_TAIL);
+        }
+        if ended {
+            return Some(());
         }
     }
 }
@@ -97,8 +162,8 @@ pub fn checked(body: &[u8]) -> Option<String> {
         }
     };
     // The common case costs one parse here (and one in tower-lsp-server).
-    if is_message(&text) {
-        return Some(text);
+    if let Some(message) = as_message(&text) {
+        return Some(message);
     }
     let text = if serde_json::from_str::<Value>(&text).is_ok() {
         text
@@ -112,8 +177,8 @@ pub fn checked(body: &[u8]) -> Option<String> {
             return None;
         }
         log("replaced lone UTF-16 surrogate escapes in a message with U+FFFD");
-        if is_message(&repaired) {
-            return Some(repaired);
+        if let Some(message) = as_message(&repaired) {
+            return Some(message);
         }
         repaired
     };
@@ -142,9 +207,33 @@ pub fn checked(body: &[u8]) -> Option<String> {
     }
 }
 
-/// Whether tower-lsp-server can decode `text` as a request, notification or response.
-fn is_message(text: &str) -> bool {
-    serde_json::from_str::<Request>(text).is_ok() || serde_json::from_str::<Response>(text).is_ok()
+/// The renamed message for a `$/` request, `None` for any other message.
+fn answerable(request: Request) -> Option<String> {
+    if !request.method().starts_with("$/") || request.id().is_none() {
+        return None;
+    }
+    let (method, id, params) = request.into_parts();
+    log(&format!(
+        "answering the request for {method:?} with MethodNotFound"
+    ));
+    let mut message = serde_json::json!({
+        "jsonrpc": "2.0", "id": id, "method": format!("{UNKNOWN_DOLLAR_PREFIX}{method}"),
+    });
+    if let Some(params) = params {
+        message["params"] = params;
+    }
+    Some(message.to_string())
+}
+
+/// The message to pass on when tower-lsp-server can decode `text` as a request, notification
+/// or response: `text` itself, or a `$/` request renamed.
+fn as_message(text: &str) -> Option<String> {
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        return Some(answerable(request).unwrap_or_else(|| text.to_owned()));
+    }
+    serde_json::from_str::<Response>(text)
+        .is_ok()
+        .then(|| text.to_owned())
 }
 
 /// Replaces `\uXXXX` escapes of unpaired UTF-16 surrogates by `\ufffd`.
@@ -228,6 +317,17 @@ mod tests {
     }
 
     #[test]
+    fn dollar_requests_are_renamed_and_dollar_notifications_pass() {
+        let body = br#"{"jsonrpc":"2.0","id":7,"method":"$/unknown","params":[1]}"#;
+        assert_eq!(
+            checked(body).as_deref(),
+            Some(r#"{"id":7,"jsonrpc":"2.0","method":"dockls/unknown:$/unknown","params":[1]}"#)
+        );
+        let body = r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#;
+        assert_eq!(checked(body.as_bytes()).as_deref(), Some(body));
+    }
+
+    #[test]
     fn what_cannot_be_answered_is_dropped() {
         assert_eq!(checked(b"{garbage}"), None);
         assert_eq!(checked(b"[1,2,3]"), None);
@@ -250,5 +350,63 @@ mod tests {
             String::from_utf8(output).unwrap(),
             format!("{frame}{frame}")
         );
+    }
+
+    /// The frames `forward_messages` passes on for `input`.
+    async fn forwarded(input: &[u8]) -> String {
+        let mut output = Vec::new();
+        forward_messages(input, &mut output).await;
+        String::from_utf8_lossy(&output).into_owned()
+    }
+
+    const GOOD: &str = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[tokio::test]
+    async fn header_names_are_case_insensitive_and_equal_duplicates_agree() {
+        let len = GOOD.len();
+        let input = format!(
+            "content-length: {len}\r\n\r\n{GOOD}CONTENT-LENGTH: {len}\r\n\r\n{GOOD}\
+             Content-Length: {len}\r\nContent-Type: x\r\nContent-Length: {len}\r\n\r\n{GOOD}"
+        );
+        assert_eq!(forwarded(input.as_bytes()).await, frame(GOOD).repeat(3));
+    }
+
+    #[tokio::test]
+    async fn unusable_lengths_drop_the_block_and_framing_recovers() {
+        let len = GOOD.len();
+        for header in [
+            format!("Content-Length: -{len}\r\n"),
+            "Content-Length: 99999999999999999999999\r\n".to_owned(),
+            format!("Content-Length: {}\r\n", 1u64 << 40),
+            format!("Content-Length: {}\r\n", MAX_MESSAGE_BYTES + 1),
+            format!("Content-Length: {len}\r\nContent-Length: {}\r\n", len + 1),
+            "Content-Length:\r\n".to_owned(),
+        ] {
+            let input = format!("{header}\r\n{GOOD}{}", frame(GOOD));
+            assert_eq!(forwarded(input.as_bytes()).await, frame(GOOD), "{header:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_long_line_without_end_is_skipped_in_bounded_memory() {
+        let mut input = vec![b'x'; 8 * HEADER_LINE_TAIL + 17];
+        input.extend_from_slice(frame(GOOD).as_bytes());
+        assert_eq!(forwarded(&input).await, frame(GOOD));
+        let mut line = Vec::new();
+        let mut reader = &input[..];
+        read_line_tail(&mut reader, &mut line).await;
+        assert!(line.len() <= 2 * HEADER_LINE_TAIL, "{}", line.len());
+        assert!(line.ends_with(b"Content-Length: 52\r\n"));
+    }
+
+    #[tokio::test]
+    async fn a_header_without_its_body_ends_the_input() {
+        let input = format!("{}Content-Length: 10\r\n\r\n{{", frame(GOOD));
+        assert_eq!(forwarded(input.as_bytes()).await, frame(GOOD));
+        assert_eq!(forwarded(b"Content-Length: 10\r\n").await, "");
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! A reader thread turns the server's output into messages on a channel, and every wait has a
 //! timeout, so a hung or crashed server fails the test instead of hanging it. Positions are
-//! converted here with code independent of the server's.
+//! converted here with code independent of the server's. The server's log (stderr) is shown when
+//! `DOCKLS_TEST_STDERR` is set.
 
 #![allow(dead_code)]
 
@@ -28,6 +29,8 @@ pub struct Client {
     /// Messages read while waiting for something else.
     backlog: VecDeque<Value>,
     next_id: i64,
+    /// How long one wait may take; [`TIMEOUT`] unless [`Client::set_timeout`] changed it.
+    timeout: Duration,
 }
 
 impl Client {
@@ -47,7 +50,11 @@ impl Client {
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if std::env::var_os("DOCKLS_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("start dockls");
         let stdout = child.stdout.take().expect("stdout");
@@ -67,6 +74,7 @@ impl Client {
             incoming,
             backlog: VecDeque::new(),
             next_id: 1,
+            timeout: TIMEOUT,
         }
     }
 
@@ -170,7 +178,7 @@ impl Client {
         if let Some(index) = self.backlog.iter().position(&accept) {
             return self.backlog.remove(index).expect("index in backlog");
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
@@ -197,6 +205,21 @@ impl Client {
             .into_iter()
             .map(|m: Value| m["params"].clone())
             .collect()
+    }
+
+    /// Changes how long one wait may take, for tests that promise a quicker answer.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    /// Every message received but not waited for yet, oldest first, after waiting `settle` for
+    /// stragglers.
+    pub fn drain(&mut self, settle: Duration) -> Vec<Value> {
+        thread::sleep(settle);
+        while let Ok(message) = self.incoming.try_recv() {
+            self.backlog.push_back(message);
+        }
+        self.backlog.drain(..).collect()
     }
 
     /// Drops every message received so far.
@@ -229,7 +252,7 @@ impl Client {
 
     /// Waits for the process to exit, failing the test if it does not within the timeout.
     pub fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for dockls") {
                 return status;
