@@ -516,7 +516,12 @@ fn hostile_positions_are_answered(encoding: Encoding) {
         for (method, params) in position_requests(capabilities, KNOWN, position, range) {
             let response = client.request(&method, params.clone());
             let what = format!("{method} {params}");
-            assert!(response.get("error").is_none(), "{what}: {response}");
+            // Rename answers a position with nothing renamable with a refusal the user reads.
+            let refused = method.contains("ename") && response["error"]["code"] == -32803;
+            assert!(
+                response.get("error").is_none() || refused,
+                "{what}: {response}"
+            );
             check_positions(KNOWN_TEXT, &response["result"], encoding, &what);
             methods.insert(method);
         }
@@ -930,7 +935,7 @@ fn hostile_params_elsewhere_leave_the_server_serving() {
         client.set_timeout(WAIT);
         let encoding = &result["capabilities"]["positionEncoding"];
         assert!(
-            encoding == "utf-16" || encoding == "utf-8",
+            encoding == "utf-16" || encoding == "utf-8" || encoding == "utf-32",
             "{capabilities}: {result}"
         );
         client.open(KNOWN, 1, KNOWN_TEXT);
@@ -999,17 +1004,11 @@ fn hostile_params_elsewhere_leave_the_server_serving() {
     }
 }
 
-/// Known bug (the fix belongs in `src/lsp/server.rs` or `src/lsp/mod.rs`, not here): handlers
-/// do their work synchronously inside tower-lsp-server's serve loop, and `run_stdio` waits for
-/// that loop to end. When the client vanishes (input closed, no shutdown) while slow work is
-/// queued, here the `didOpen` of a 5 MB document and a formatting and a folding request, the
-/// process exits only after all of it is done: 8.4 s in a debug build, where it should exit at
-/// once since nobody will read the answers. Run with `DOCKLS_KNOWN_BUGS=1`.
+/// When the client vanishes (input closed, no shutdown) while slow work is queued, here the
+/// `didOpen` of a 5 MB document and a formatting and a folding request, the process exits at
+/// once: nobody will read the answers.
 #[test]
-fn known_bug_a_vanished_client_waits_for_requests_in_flight() {
-    if std::env::var_os("DOCKLS_KNOWN_BUGS").is_none() {
-        return;
-    }
+fn a_vanished_client_does_not_wait_for_requests_in_flight() {
     let (mut client, _) = start_pulling();
     let uri = "file:///torture/vanish-big/Dockerfile";
     client.open(uri, 1, &big_dockerfile(5 << 20));

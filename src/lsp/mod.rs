@@ -13,10 +13,14 @@ pub mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tower_lsp_server::{LspService, Server as Transport};
 
 use self::server::{Server, DOCUMENT_TEXT_METHOD};
+
+/// How long the server still serves after the client's input ended.
+const EXIT_GRACE: Duration = Duration::from_millis(300);
 
 /// Serves LSP on stdin and stdout until `exit` or the end of stdin. Returns the process exit
 /// code: 0 after `shutdown` then `exit`, 1 otherwise, as the protocol asks.
@@ -44,10 +48,18 @@ pub fn run_stdio() -> u8 {
         .finish();
         let (checked_input, checked_output) = tokio::io::simplex(1 << 16);
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-        tokio::spawn(input::forward_messages(stdin, checked_output));
-        Transport::new(checked_input, tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        let forwarding = tokio::spawn(input::forward_messages(stdin, checked_output));
+        let mut serving =
+            tokio::spawn(Transport::new(checked_input, tokio::io::stdout(), socket).serve(service));
+        tokio::select! {
+            _ = &mut serving => {}
+            _ = forwarding => {
+                // The client's input ended: nobody reads answers to work still running. Give
+                // the loop a moment for what the last messages asked (an `exit`), then stop
+                // without waiting for long requests in flight.
+                let _ = tokio::time::timeout(EXIT_GRACE, &mut serving).await;
+            }
+        }
     });
     // The blocking thread reading stdin may still be parked in `read`; do not wait for it.
     runtime.shutdown_background();
