@@ -1,7 +1,7 @@
 //! dockls: a Dockerfile language server and linter.
 //!
-//! Today this holds the syntax layer ([`syntax`]) and the command line ([`cli`]); the language
-//! server is built on top of them next.
+//! A pure core (text, syntax, model, rules and the editor features, in byte offsets) and two
+//! shells: [`lsp`], the only code that knows the protocol, and [`cli`].
 
 pub mod analysis;
 pub mod cli;

@@ -93,6 +93,8 @@ struct ClientConfig {
     code_action_literals: bool,
     /// The client shows document symbols as a tree; otherwise they are sent as a flat list.
     hierarchical_symbols: bool,
+    /// The client answers `workspace/inlayHint/refresh`.
+    inlay_hint_refresh: bool,
 }
 
 impl ClientConfig {
@@ -132,6 +134,10 @@ impl ClientConfig {
             },
             // Pull diagnostics only when the user also asks for them (see `initialize`).
             pull_diagnostics: text_document.is_some_and(|text| text.diagnostic.is_some()),
+            inlay_hint_refresh: workspace
+                .and_then(|workspace| workspace.inlay_hint.as_ref())
+                .and_then(|hints| hints.refresh_support)
+                .unwrap_or(false),
             hierarchical_symbols: text_document
                 .and_then(|text| text.document_symbol.as_ref())
                 .and_then(|symbols| symbols.hierarchical_document_symbol_support)
@@ -289,6 +295,15 @@ impl State {
     fn settings_changed(&self) {
         self.settings_generation.fetch_add(1, Ordering::SeqCst);
         let config = self.config();
+        if config.inlay_hint_refresh {
+            // The settings say which inlay hints to show.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = client.inlay_hint_refresh().await {
+                    log(&format!("workspace/inlayHint/refresh failed: {error}"));
+                }
+            });
+        }
         if config.pull_diagnostics {
             if config.diagnostic_refresh {
                 let client = self.client.clone();
