@@ -95,3 +95,111 @@ fn completion_and_hover(bencher: Bencher, name: &str) {
         (items, hovered)
     });
 }
+
+/// Semantic tokens of a whole stress file (the analysis already built, as in the server).
+#[divan::bench(args = STRESS_FILES, sample_count = 20)]
+fn semantic_tokens(bencher: Bencher, name: &str) {
+    let analysis = Analysis::from_text(&stress(name));
+    bencher.bench(|| dockls::tokens::tokens(black_box(&analysis), None).len());
+}
+
+/// Semantic tokens of the real corpus, file by file.
+#[divan::bench]
+fn corpus_semantic_tokens(bencher: Bencher) {
+    let analyses: Vec<Analysis> = real_corpus()
+        .iter()
+        .map(|t| Analysis::from_text(t))
+        .collect();
+    bencher.bench(|| {
+        analyses
+            .iter()
+            .map(|a| dockls::tokens::tokens(black_box(a), None).len())
+            .sum::<usize>()
+    });
+}
+
+/// Formatting edits of a whole stress file.
+#[divan::bench(args = STRESS_FILES, sample_count = 20)]
+fn formatting(bencher: Bencher, name: &str) {
+    let analysis = Analysis::from_text(&stress(name));
+    let options = dockls::format::FormatOptions::default();
+    bencher.bench(|| dockls::format::format(black_box(&analysis), &options).len());
+}
+
+/// The outline, folding ranges and inlay hints of the real corpus, file by file: what an editor
+/// asks for when it shows a file.
+#[divan::bench]
+fn corpus_outline_folds_hints(bencher: Bencher) {
+    let analyses: Vec<Analysis> = real_corpus()
+        .iter()
+        .map(|t| Analysis::from_text(t))
+        .collect();
+    let hints = dockls::inlay::InlayConfig::default();
+    bencher.bench(|| {
+        analyses
+            .iter()
+            .map(|a| {
+                dockls::symbols::document_symbols(a).len()
+                    + dockls::folding::folding_ranges(a).len()
+                    + dockls::inlay::inlay_hints(a, 0..a.text().len(), &hints).len()
+            })
+            .sum::<usize>()
+    });
+}
+
+/// Completion and hover at every instruction keyword of the real corpus (the positions an
+/// editor asks about most), per request.
+#[divan::bench]
+fn corpus_completion_and_hover(bencher: Bencher) {
+    let analyses: Vec<Analysis> = real_corpus()
+        .iter()
+        .map(|t| Analysis::from_text(t))
+        .collect();
+    let positions: Vec<(usize, usize)> = analyses
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            a.model()
+                .instructions
+                .iter()
+                .map(move |instruction| (i, instruction.keyword_range.end))
+        })
+        .collect();
+    let completion = CompletionConfig { snippets: true };
+    let hover = HoverConfig { markdown: true };
+    let mut next = 0;
+    bencher.bench_local(|| {
+        let (file, offset) = positions[next % positions.len()];
+        next += 1;
+        let analysis = &analyses[file];
+        let items = analysis.completion(black_box(offset), &completion).len();
+        let hovered = analysis
+            .hover(black_box(offset.saturating_sub(1)), &hover)
+            .is_some();
+        (items, hovered)
+    });
+}
+
+/// The server's keystroke path on the 10,000-line stress file: a one-byte edit in the middle,
+/// the incremental reparse, the analysis (model) and every diagnostic.
+#[divan::bench(sample_count = 20)]
+fn keystroke_to_diagnostics_many_stages_10k(bencher: Bencher) {
+    let text = stress("many_stages_10k");
+    // The end of a line in the middle of the file, where a user types.
+    let at = text[text.len() / 2..]
+        .find('\n')
+        .map_or(text.len(), |i| text.len() / 2 + i);
+    let mut document = dockls::text::Document::new(&text);
+    let mut typed = false;
+    bencher.bench_local(|| {
+        // Type a character and delete it again, alternately, so the text stays the same size.
+        if typed {
+            document.edit(at..at + 1, "");
+        } else {
+            document.edit(at..at, "x");
+        }
+        typed = !typed;
+        document.reparse();
+        Analysis::new(&document).diagnostics().len()
+    });
+}
