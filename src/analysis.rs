@@ -62,6 +62,17 @@ impl Analysis {
         diagnostics::diagnostics(self, config, dockerignore)
     }
 
+    /// [`Analysis::diagnostics_with`], given up (`None`) as soon as `cancelled` returns true: the
+    /// server asks whether the text changed meanwhile.
+    pub fn diagnostics_until(
+        &self,
+        config: &RuleConfig,
+        dockerignore: Option<&str>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Vec<Diagnostic>> {
+        diagnostics::diagnostics_until(self, config, dockerignore, cancelled)
+    }
+
     /// What a rule sees of this document, with `config` and the build context's
     /// `.dockerignore` (when there is one).
     pub fn rule_context<'a>(

@@ -9,6 +9,16 @@ pub fn diagnostics(
     config: &RuleConfig,
     dockerignore: Option<&str>,
 ) -> Vec<Diagnostic> {
+    diagnostics_until(analysis, config, dockerignore, &|| false).unwrap_or_default()
+}
+
+/// [`diagnostics`], given up as soon as `cancelled` says they are no longer wanted; `None` then.
+pub fn diagnostics_until(
+    analysis: &Analysis,
+    config: &RuleConfig,
+    dockerignore: Option<&str>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
     let text = analysis.text();
     let mut diagnostics: Vec<Diagnostic> = syntax::syntax_errors(analysis.tree(), text.as_bytes())
         .into_iter()
@@ -28,7 +38,7 @@ pub fn diagnostics(
         })
         .collect();
     let context = analysis.rule_context(config, dockerignore);
-    for (finding, severity) in rules::check(&context) {
+    for (finding, severity) in rules::check_until(&context, cancelled)? {
         diagnostics.push(Diagnostic {
             range: finding.range,
             severity,
@@ -39,7 +49,7 @@ pub fn diagnostics(
         });
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    diagnostics
+    Some(diagnostics)
 }
 
 /// The range of the character at `offset`, or an empty range at the end of the text.
@@ -61,6 +71,17 @@ mod tests {
             .into_iter()
             .map(|d| (d.range, d.code, d.message))
             .collect()
+    }
+
+    #[test]
+    fn cancelled_diagnostics_are_given_up() {
+        let analysis = Analysis::from_text("FROM alpine\nRUM x\n");
+        let config = RuleConfig::default();
+        assert_eq!(diagnostics_until(&analysis, &config, None, &|| true), None);
+        assert_eq!(
+            diagnostics_until(&analysis, &config, None, &|| false).map(|d| d.len()),
+            Some(2)
+        );
     }
 
     #[test]

@@ -172,6 +172,9 @@ impl ClientConfig {
 /// once something asked for it.
 struct Entry {
     document: Document,
+    /// The newest revision, shared with the diagnostics being computed so they can give up
+    /// when the text changes under them.
+    latest: Arc<AtomicU64>,
     /// The last semantic tokens sent for the document, by result id, for `full/delta`.
     semantic_tokens: Option<(String, Arc<Vec<lsp::SemanticToken>>)>,
     version: i32,
@@ -384,23 +387,48 @@ impl State {
     }
 
     /// The diagnostics of a snapshot with the document's settings.
-    async fn diagnostics(&self, uri: &Uri, snapshot: &Snapshot) -> Vec<lsp::Diagnostic> {
+    /// When `cancellable`, they are given up (`None`) as soon as the document changes.
+    async fn diagnostics(
+        &self,
+        uri: &Uri,
+        snapshot: &Snapshot,
+        cancellable: bool,
+    ) -> Option<Vec<lsp::Diagnostic>> {
         let encoding = self.config().encoding;
         let analysis = snapshot.analysis.clone();
+        let latest = self
+            .documents()
+            .get(uri)
+            .map(|entry| entry.latest.clone())
+            .filter(|_| cancellable);
+        let revision = snapshot.revision;
         let computed = self
             .with_settings(uri, "diagnostics", move |settings| {
-                analysis.diagnostics_with(&settings.rules, settings.dockerignore.as_deref())
+                let stale = || {
+                    latest
+                        .as_ref()
+                        .is_some_and(|latest| latest.load(Ordering::SeqCst) != revision)
+                };
+                analysis.diagnostics_until(
+                    &settings.rules,
+                    settings.dockerignore.as_deref(),
+                    &stale,
+                )
             })
             .await;
-        let Ok((_, computed)) = computed else {
-            return Vec::new();
+        let computed = match computed {
+            Ok((_, Some(computed))) => computed,
+            Ok((_, None)) => return None,
+            Err(_) => Vec::new(),
         };
-        computed
-            .iter()
-            .map(|diagnostic| {
-                convert::diagnostic(&snapshot.rope, diagnostic, encoding, snapshot.version)
-            })
-            .collect()
+        Some(
+            computed
+                .iter()
+                .map(|diagnostic| {
+                    convert::diagnostic(&snapshot.rope, diagnostic, encoding, snapshot.version)
+                })
+                .collect(),
+        )
     }
 
     /// Publishes the problems of the settings file in force when they changed, and clears those
@@ -463,7 +491,10 @@ impl State {
         let Ok(Some(snapshot)) = self.snapshot(&uri) else {
             return;
         };
-        let diagnostics = self.diagnostics(&uri, &snapshot).await;
+        let Some(diagnostics) = self.diagnostics(&uri, &snapshot, true).await else {
+            // The text changed meanwhile; the change queued the document again.
+            return;
+        };
         let _publishing = self.publishing.lock().await;
         if self.settings_generation.load(Ordering::SeqCst) != generation {
             // Computed with older settings; the change queued this document again.
@@ -589,11 +620,13 @@ impl Server {
         let Ok(document) = guarded("didOpen", || Document::new(&text)) else {
             return;
         };
+        let revision = self.state.next_revision();
         let entry = Entry {
             document,
+            latest: Arc::new(AtomicU64::new(revision)),
             semantic_tokens: None,
             version,
-            revision: self.state.next_revision(),
+            revision,
             analysis: None,
             published: None,
         };
@@ -646,6 +679,7 @@ impl Server {
         });
         entry.version = params.text_document.version;
         entry.revision = self.state.next_revision();
+        entry.latest.store(entry.revision, Ordering::SeqCst);
         entry.analysis = None;
         if applied.is_err() {
             // The text may be half edited; the client's next full sync or reopen repairs it.
@@ -1207,7 +1241,11 @@ impl LanguageServer for Server {
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
         let uri = &params.text_document.uri;
         let items = match self.snapshot(uri) {
-            Ok(Some(snapshot)) => self.state.diagnostics(uri, &snapshot).await,
+            Ok(Some(snapshot)) => self
+                .state
+                .diagnostics(uri, &snapshot, false)
+                .await
+                .unwrap_or_default(),
             Ok(None) => Vec::new(),
             Err(panic) => return Err(panic.answer(&params)),
         };

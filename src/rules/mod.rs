@@ -260,9 +260,21 @@ impl Finding {
 /// Runs every enabled rule on one document and drops suppressed findings. Returns each
 /// finding with the severity it reports at.
 pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
+    check_until(context, &|| false).unwrap_or_default()
+}
+
+/// [`check`], given up between two rules as soon as `cancelled` says the answer is no longer
+/// wanted (the text changed meanwhile); `None` then.
+pub fn check_until(
+    context: &Context,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<(Finding, Severity)>> {
     let suppressions = Suppressions::read(context);
     let mut found = Vec::new();
     for rule in all() {
+        if cancelled() {
+            return None;
+        }
         let Some(severity) = context.config.severity(rule) else {
             continue;
         };
@@ -278,7 +290,7 @@ pub fn check(context: &Context) -> Vec<(Finding, Severity)> {
         }
     }
     found.sort_by_key(|(f, _)| (f.range.start, f.range.end));
-    found
+    Some(found)
 }
 
 /// A fix that resolves every finding of `rule` in the document at once, for rules that have
