@@ -89,14 +89,23 @@ impl Analysis {
         }
     }
 
-    /// Completion at a byte offset.
+    /// Completion at a byte offset (inside a character: at its start).
     pub fn completion(&self, offset: usize, config: &CompletionConfig) -> Vec<CompletionItem> {
-        completion::completion(self, offset.min(self.text.len()), config)
+        completion::completion(self, self.char_boundary(offset), config)
     }
 
-    /// Hover at a byte offset.
+    /// Hover at a byte offset (inside a character: at its start).
     pub fn hover(&self, offset: usize, config: &HoverConfig) -> Option<Hover> {
-        hover::hover(self, offset.min(self.text.len()), config)
+        hover::hover(self, self.char_boundary(offset), config)
+    }
+
+    /// `offset` clamped to the text and moved back to the start of the character it is in.
+    fn char_boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
     }
 }
 
@@ -174,4 +183,29 @@ pub struct Hover {
     pub range: Range<usize>,
     /// Markdown, or plain text when the client does not render markdown.
     pub contents: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `analysis` fuzz target: completion asked inside a multi-byte character
+    /// answered with a range inside it.
+    #[test]
+    fn an_offset_inside_a_character_counts_from_its_start() {
+        let analysis = Analysis::from_text("RUN -mount=\u{FFFD}");
+        let config = CompletionConfig { snippets: true };
+        for offset in 11..=14 {
+            for item in analysis.completion(offset, &config) {
+                assert!(
+                    analysis.text().get(item.replace.clone()).is_some(),
+                    "{offset}: {item:?}"
+                );
+            }
+            let hover = analysis.hover(offset, &HoverConfig::default());
+            if let Some(hover) = hover {
+                assert!(analysis.text().get(hover.range).is_some());
+            }
+        }
+    }
 }
