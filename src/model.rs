@@ -652,9 +652,14 @@ impl Builder<'_> {
             // Shell-form commands keep heredoc bodies and exec-form strings out of reach: only
             // the nodes of the instruction itself are uses.
             let (name, name_range) = if use_node.kind() == "variable" {
+                // The node starts with `$`, except where tree-sitter let an invisible character
+                // such as a byte order mark into it.
                 let text = self.text(use_node);
-                let start = use_node.start_byte() + 1;
-                (text[1..].to_owned(), start..use_node.end_byte())
+                let Some(dollar) = text.find('$') else {
+                    continue;
+                };
+                let start = use_node.start_byte() + dollar + 1;
+                (text[dollar + 1..].to_owned(), start..use_node.end_byte())
             } else {
                 match use_node.field("name") {
                     Some(n) => (self.text(n).to_owned(), n.byte_range()),

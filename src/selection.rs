@@ -7,7 +7,8 @@ use tree_sitter::Node;
 
 use crate::analysis::Analysis;
 
-/// The ranges around `offset`, innermost first, each strictly containing the one before.
+/// The ranges around `offset`, innermost first, each strictly containing the one before and
+/// all containing `offset`.
 pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<Range<usize>> {
     let text = analysis.text();
     let offset = floor_char_boundary(text, offset.min(text.len()));
@@ -17,6 +18,8 @@ pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<Range<usize>>
         if range.is_empty() {
             return;
         }
+        // Every range holds the cursor, also where it sits on blanks next to the text.
+        let range = range.start.min(offset)..range.end.max(offset);
         let grows = ranges.last().is_none_or(|last| {
             range.start <= last.start && last.end <= range.end && range != *last
         });
@@ -184,6 +187,12 @@ mod tests {
     }
 
     #[test]
+    fn blanks_around_the_text_are_included() {
+        check("FROM a\n$0", expect![[r#"0..7 "FROM a\n""#]]);
+        check("$0  FROM a\n", expect![[r#"0..8 "  FROM a""#]]);
+    }
+
+    #[test]
     fn any_offset_of_any_text_is_safe() {
         let text = "FROM é\u{1F600}\nRUN \"x\\\n\tyé\nCOPY <<A\n";
         let analysis = Analysis::from_text(text);
@@ -193,6 +202,9 @@ mod tests {
                 assert!(pair[1].start <= pair[0].start && pair[0].end <= pair[1].end);
             }
             for range in ranges {
+                assert!(
+                    range.start <= offset.min(text.len()) && offset.min(text.len()) <= range.end
+                );
                 assert!(text.get(range).is_some());
             }
         }

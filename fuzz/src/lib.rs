@@ -153,11 +153,110 @@ pub fn check_analysis(bytes: &[u8]) {
         check_selection(&analysis, offset);
         check_signature(&analysis, offset);
     }
-    // Semantic tokens (`dockls::tokens`) go here once that branch is merged: every token in the
-    // text, on character boundaries, sorted and not overlapping.
-    // Navigation and symbols (`dockls::navigation`, `dockls::symbols`) go here once merged:
-    // definitions, references, renames and document symbols at each sampled offset, their
-    // ranges in the text, and a rename's edits sorted and not overlapping.
+    check_tokens(&analysis, &offsets);
+    check_symbols(&analysis);
+    for &offset in &offsets {
+        check_navigation(&analysis, offset);
+    }
+}
+
+/// Semantic tokens: in the text, on character boundaries, sorted, not overlapping, never across
+/// a line break; a range request gives the full tokens that meet the range.
+fn check_tokens(analysis: &Analysis, offsets: &[usize]) {
+    let text = analysis.text();
+    let all = dockls::tokens::tokens(analysis, None);
+    for token in &all {
+        assert_range(text, &token.range, || format!("token {token:?}"));
+        assert!(!token.range.is_empty(), "empty token {token:?}");
+        let piece = &text[token.range.clone()];
+        assert!(
+            !piece.contains(['\n', '\r']),
+            "token {token:?} spans a line break"
+        );
+    }
+    for pair in all.windows(2) {
+        assert!(
+            pair[0].range.end <= pair[1].range.start,
+            "tokens {:?} and {:?} overlap or are out of order",
+            pair[0],
+            pair[1]
+        );
+    }
+    if let (Some(&first), Some(&last)) = (offsets.first(), offsets.get(offsets.len() / 2)) {
+        let range = floor_boundary(text, first.min(last))..floor_boundary(text, first.max(last));
+        let ranged = dockls::tokens::tokens(analysis, Some(range.clone()));
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|t| t.range.start < range.end && range.start < t.range.end)
+            .map(|t| t.range.clone())
+            .collect();
+        if !range.is_empty() {
+            let got: Vec<_> = ranged.iter().map(|t| t.range.clone()).collect();
+            assert_eq!(got, expected, "tokens of {range:?}");
+        }
+    }
+}
+
+/// Document symbols: selection inside range, children inside their parent.
+fn check_symbols(analysis: &Analysis) {
+    fn walk(text: &str, symbols: &[dockls::symbols::Symbol], parent: Option<&Range<usize>>) {
+        for symbol in symbols {
+            assert_range(text, &symbol.range, || format!("symbol {:?}", symbol.name));
+            assert_range(text, &symbol.selection_range, || {
+                format!("symbol {:?} selection", symbol.name)
+            });
+            assert!(
+                symbol.range.start <= symbol.selection_range.start
+                    && symbol.selection_range.end <= symbol.range.end,
+                "symbol {:?}: selection {:?} outside {:?}",
+                symbol.name,
+                symbol.selection_range,
+                symbol.range
+            );
+            if let Some(parent) = parent {
+                assert!(
+                    parent.start <= symbol.range.start && symbol.range.end <= parent.end,
+                    "symbol {:?} outside its parent",
+                    symbol.name
+                );
+            }
+            walk(text, &symbol.children, Some(&symbol.range));
+        }
+    }
+    let text = analysis.text();
+    walk(text, &dockls::symbols::document_symbols(analysis), None);
+    walk(text, &dockls::symbols::workspace_symbols(analysis), None);
+}
+
+/// Definition, references, highlights and rename: ranges in the text; a rename's edits apply
+/// and give text that still analyses.
+fn check_navigation(analysis: &Analysis, offset: usize) {
+    use dockls::navigation;
+    let text = analysis.text();
+    for range in navigation::definition(analysis, offset) {
+        assert_range(text, &range, || format!("definition at {offset}"));
+    }
+    let references = navigation::references(analysis, offset, true);
+    for range in &references {
+        assert_range(text, range, || format!("reference at {offset}"));
+    }
+    for pair in references.windows(2) {
+        assert!(
+            pair[0].end <= pair[1].start,
+            "references overlap at {offset}"
+        );
+    }
+    for highlight in navigation::highlights(analysis, offset) {
+        assert_range(text, &highlight.range, || format!("highlight at {offset}"));
+    }
+    if let Ok(range) = navigation::prepare_rename(analysis, offset) {
+        assert_range(text, &range, || format!("prepareRename at {offset}"));
+        if let Ok(edits) = navigation::rename(analysis, offset, "renamed") {
+            assert_edits(text, &edits, "rename");
+            let renamed = rules::apply_edits(text, &edits);
+            let _ = Analysis::from_text(&renamed).diagnostics();
+        }
+    }
 }
 
 /// Diagnostics, and every fix of every diagnostic applied and the result analysed again.
@@ -358,25 +457,13 @@ fn check_inlay_hints(analysis: &Analysis, offsets: &[usize]) {
 /// Completion, with and without snippets: each item replaces a range around the cursor.
 fn check_completion(analysis: &Analysis, offset: usize) {
     let text = analysis.text();
-    // Completion inside a multi-byte character answers with ranges inside it (found by this
-    // target, reported in docs/reliability.md); the LSP shell only asks at character boundaries,
-    // so there only bounds are checked, and the fuzzer goes on looking for other failures.
-    let inside_a_character = !text.is_char_boundary(offset.min(text.len()));
+    // An offset inside a character counts from its start (a finding of this target).
+    let cursor = floor_boundary(text, offset);
     for snippets in [true, false] {
         for item in analysis.completion(offset, &CompletionConfig { snippets }) {
-            if inside_a_character {
-                assert!(
-                    item.replace.start <= item.replace.end && item.replace.end <= text.len(),
-                    "completion at {offset}: {:?} replaces {:?}, outside the text",
-                    item.label,
-                    item.replace
-                );
-                continue;
-            }
             assert_range(text, &item.replace, || {
                 format!("completion at {offset}: {:?}", item.label)
             });
-            let cursor = offset.min(text.len());
             assert!(
                 item.replace.start <= cursor && cursor <= item.replace.end,
                 "completion at {offset}: {:?} replaces {:?}, away from the cursor",
@@ -411,18 +498,10 @@ fn check_selection(analysis: &Analysis, offset: usize) {
     let text = analysis.text();
     let cursor = floor_boundary(text, offset);
     let ranges = selection::selection_ranges(analysis, offset);
-    // The ranges are trimmed of surrounding whitespace, so a cursor in blanks (indentation,
-    // trailing blanks, after the last line break) can lie outside all of them; that is reported
-    // in docs/reliability.md and not checked here, so the fuzzer looks for other failures.
-    let touches_text = |at: Option<char>| at.is_some_and(|c| !c.is_whitespace());
-    let in_blanks = !touches_text(
-        text.get(..cursor)
-            .and_then(|before| before.chars().next_back()),
-    ) && !touches_text(text.get(cursor..).and_then(|after| after.chars().next()));
     for range in &ranges {
         assert_range(text, range, || format!("selection range at {offset}"));
         assert!(
-            in_blanks || (range.start <= cursor && cursor <= range.end),
+            range.start <= cursor && cursor <= range.end,
             "selection range {range:?} at {offset} does not contain the cursor"
         );
     }
