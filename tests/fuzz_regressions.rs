@@ -137,6 +137,8 @@ fn incremental_sessions_pass_the_checks() {
         "FROM a\rRUN b\n",
         &[edit(7, 0, "\\\r", true), edit(3, 2, "\r\n", true)],
     );
+    // Found by `incremental_reparse`: a byte order mark typed before a variable in FROM.
+    checks::check_incremental("\nfrom $U", &[edit(6, 0, "\u{feff}", true)]);
 }
 
 #[test]
