@@ -18,10 +18,10 @@ use dockls::inlay::{self, InlayConfig};
 use dockls::{folding, links, rules, selection, signature, syntax};
 
 /// Inputs shorter than this are queried at every offset; longer ones at a sample.
-const EVERY_OFFSET_BELOW: usize = 256;
+const EVERY_OFFSET_BELOW: usize = 32;
 
 /// How many evenly spread offsets a longer input is queried at.
-const SPREAD_OFFSETS: usize = 64;
+const SPREAD_OFFSETS: usize = 24;
 
 /// How many fixed texts get a full diagnostics run (every fixed text is parsed and modelled).
 const FIXES_RECHECKED: usize = 16;
@@ -155,8 +155,9 @@ pub fn check_analysis(bytes: &[u8]) {
     }
     check_tokens(&analysis, &offsets);
     check_symbols(&analysis);
+    let mut renamed = false;
     for &offset in &offsets {
-        check_navigation(&analysis, offset);
+        renamed |= check_navigation(&analysis, offset, !renamed);
     }
 }
 
@@ -229,8 +230,9 @@ fn check_symbols(analysis: &Analysis) {
 }
 
 /// Definition, references, highlights and rename: ranges in the text; a rename's edits apply
-/// and give text that still analyses.
-fn check_navigation(analysis: &Analysis, offset: usize) {
+/// and give text that still analyses (when `rename`, once per input: it analyses again).
+/// Returns whether it renamed.
+fn check_navigation(analysis: &Analysis, offset: usize, rename: bool) -> bool {
     use dockls::navigation;
     let text = analysis.text();
     for range in navigation::definition(analysis, offset) {
@@ -251,12 +253,16 @@ fn check_navigation(analysis: &Analysis, offset: usize) {
     }
     if let Ok(range) = navigation::prepare_rename(analysis, offset) {
         assert_range(text, &range, || format!("prepareRename at {offset}"));
-        if let Ok(edits) = navigation::rename(analysis, offset, "renamed") {
-            assert_edits(text, &edits, "rename");
-            let renamed = rules::apply_edits(text, &edits);
-            let _ = Analysis::from_text(&renamed).diagnostics();
+        if rename {
+            if let Ok(edits) = navigation::rename(analysis, offset, "renamed") {
+                assert_edits(text, &edits, "rename");
+                let renamed = rules::apply_edits(text, &edits);
+                let _ = Analysis::from_text(&renamed).diagnostics();
+                return true;
+            }
         }
     }
+    false
 }
 
 /// Diagnostics, and every fix of every diagnostic applied and the result analysed again.

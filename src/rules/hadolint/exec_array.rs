@@ -189,6 +189,8 @@ fn scan(text: &str, base: usize, escape: char) -> Option<BrokenArray> {
                 });
                 tokens.push((Token::Item { single: true }, start..i));
             }
+            // Other blanks (a form feed, a non-breaking space) separate like a space.
+            c if c.is_whitespace() => i += c.len_utf8(),
             _ => {
                 let start = i;
                 while i < text.len() {
@@ -349,6 +351,20 @@ mod tests {
         assert_eq!(kinds("[\"a\", b]"), Some(vec![BareItem]));
         assert_eq!(kinds("[\"a\",, \"b\"]"), Some(vec![ExtraComma]));
         assert_eq!(kinds("[\"a\", \\\n  \"b\",]"), Some(vec![TrailingComma]));
+    }
+
+    /// Found by the `analysis` fuzz target: a form feed between two items made the scanner
+    /// stop moving and fill memory with empty tokens.
+    #[test]
+    fn other_blanks_separate_items() {
+        assert_eq!(
+            kinds("[ \"a\",\u{c} \"b\" ]"),
+            None,
+            "a valid array once the form feed counts as a blank"
+        );
+        // The fuzzer's input: it ends, whatever it finds.
+        let _ = kinds("[ \"\\/usr\\\\\\\"/bin#/znc\", \"-f\"\u{c} \"-r\" ]");
+        let _ = kinds("[ \"a\"\u{a0}\"b\" ]");
     }
 
     #[test]
