@@ -48,7 +48,8 @@ def require_file(path, what, hint):
 
 def display_path(path):
     """A path relative to the repository root when it lies inside, else as given."""
-    path = pathlib.Path(path).resolve()
+    # Absolute but with symbolic links kept, so node_modules/.bin/x stays as it was named.
+    path = pathlib.Path(os.path.abspath(path))
     try:
         return str(path.relative_to(REPO))
     except ValueError:

@@ -29,7 +29,9 @@ import sys
 import sysconfig
 import time
 
-import benchlib
+sys.dont_write_bytecode = True
+
+import benchlib  # noqa: E402
 
 
 def find_hadolint(install):

@@ -28,7 +28,9 @@ import sys
 import threading
 import time
 
-import benchlib
+sys.dont_write_bytecode = True
+
+import benchlib  # noqa: E402
 
 
 class ServerGone(Exception):
