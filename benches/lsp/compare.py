@@ -830,7 +830,7 @@ def notes_section(lines, results):
     add("")
     if not notes:
         add("None: every request was answered in time and no server crashed.")
-    for n in notes:
+    for n in dict.fromkeys(notes):
         add("- " + n)
     add("")
 
