@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod convert;
 pub mod input;
+pub mod memory;
 pub mod semantic;
 pub mod server;
 pub mod settings;
@@ -25,7 +26,11 @@ const EXIT_GRACE: Duration = Duration::from_millis(300);
 /// Serves LSP on stdin and stdout until `exit` or the end of stdin. Returns the process exit
 /// code: 0 after `shutdown` then `exit`, 1 otherwise, as the protocol asks.
 pub fn run_stdio() -> u8 {
+    memory::limit_arenas();
+    // Diagnostics and settings files are worked on by blocking threads; a few are enough, and
+    // each one keeps memory (its stack, its parser) while it lives.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(4)
         .enable_all()
         .build()
     {

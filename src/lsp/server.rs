@@ -36,6 +36,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::actions::{self, DiagnosticData, QuickFix};
 use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
+use super::memory;
 use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
 use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
@@ -1221,13 +1222,16 @@ impl LanguageServer for Server {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.documents().remove(&uri).is_none() {
+        let removed = self.documents().remove(&uri);
+        if removed.is_none() {
             log(&format!(
                 "didClose for {} which is not open; ignored",
                 uri.as_str()
             ));
             return;
         }
+        drop(removed);
+        memory::release_freed();
         if self.config().pull_diagnostics {
             return;
         }
