@@ -52,7 +52,8 @@ fn check(context: &Context, report: &mut Report) {
         };
         let text = collapse_continuations(context.slice(argument.clone()), context.model.escape);
         let author = text.trim();
-        if author.is_empty() {
+        // A control character cannot be written inside the quoted label value.
+        if author.is_empty() || author.contains(|c: char| c.is_control() && c != '\t') {
             continue;
         }
         let keyword = util::cased_like(context.slice(instruction.keyword_range.clone()), "LABEL");
