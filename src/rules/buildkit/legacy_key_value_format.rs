@@ -76,11 +76,15 @@ fn check(context: &Context, report: &mut Report) {
                 collapse_continuations(context.slice(first.start_byte()..last.end_byte()), escape);
             let key_text = context.slice(key.byte_range());
             let new_text = format!("{key_text}={}", single_word(raw.trim(), escape));
-            report
-                .add(
-                    key.start_byte()..last.end_byte(),
-                    format!("legacy `{keyword} key value` form; use `{keyword} key=value`"),
-                )
+            let finding = report.add(
+                key.start_byte()..last.end_byte(),
+                format!("legacy `{keyword} key value` form; use `{keyword} key=value`"),
+            );
+            // A control character cannot be written inside the quotes the fix may add.
+            if raw.contains(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+                continue;
+            }
+            finding
                 .with_fix(
                     format!("Change to `{new_text}`"),
                     vec![Edit {
