@@ -84,14 +84,13 @@ fn check(context: &Context, report: &mut Report) {
             if raw.contains(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
                 continue;
             }
-            finding
-                .with_fix(
-                    format!("Change to `{new_text}`"),
-                    vec![Edit {
-                        range: key.start_byte()..last.end_byte(),
-                        new_text,
-                    }],
-                );
+            finding.with_fix(
+                format!("Change to `{new_text}`"),
+                vec![Edit {
+                    range: key.start_byte()..last.end_byte(),
+                    new_text,
+                }],
+            );
         }
     }
 }
