@@ -164,6 +164,19 @@ fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
         return None;
     }
     let escape = model.escape;
+    // A command with a quote left open or a syntax error has no end to join at.
+    let broken = chain.iter().any(|i| {
+        let command = i.command_range.clone().unwrap_or(i.range.clone());
+        quote_left_open(context.slice(command), escape)
+            || context
+                .tree
+                .root_node()
+                .descendant_for_byte_range(i.range.start, i.range.end)
+                .is_some_and(|node| node.has_error())
+    });
+    if broken {
+        return None;
+    }
     let indent = continuation_indent(text, first);
     let mut edits = Vec::new();
     for (position, instruction) in chain.iter().enumerate() {
@@ -233,6 +246,26 @@ fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
 }
 
 /// The offset just past the newline that ends the line containing `offset`.
+/// Whether a shell command ends inside a `'` or `"` quote (the escape character and, outside
+/// single quotes, a backslash keep the next character).
+fn quote_left_open(command: &str, escape: char) -> bool {
+    let mut quote: Option<char> = None;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, c) if c == '\\' || c == escape => {
+                chars.next();
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some('"'), '"') => quote = None,
+            _ => {}
+        }
+    }
+    quote.is_some()
+}
+
 fn line_end(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
     text[offset..]
@@ -399,6 +432,22 @@ mod tests {
             apply_edits(text, &all.edits),
             "FROM a:1\nRUN a\n# dockls ignore=split-run-layers\nRUN b \\\n    && c\n"
         );
+    }
+
+    /// Found by the `analysis` fuzz target: merging after a command whose quote is left open
+    /// put the continuation inside the quote.
+    #[test]
+    fn no_fix_when_a_quote_is_left_open() {
+        let context_text = "FROM alpine:3.20\nRUN echo [\"\nRUN echo world\n";
+        let analysis = crate::analysis::Analysis::from_text(context_text);
+        let found = analysis
+            .diagnostics()
+            .into_iter()
+            .find(|d| d.code == "split-run-layers")
+            .expect("the split is reported");
+        assert!(found.fixes.is_empty(), "{:?}", found.fixes);
+        assert!(quote_left_open("echo 'it''s", '\\'));
+        assert!(!quote_left_open("echo \"a \\\" b\" 'c'", '\\'));
     }
 
     #[test]
