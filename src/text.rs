@@ -10,6 +10,10 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::syntax;
 
+/// The size up to which a text with syntax errors is parsed afresh after an edit instead of
+/// incrementally (a fresh parse of 256 KiB takes about 15 ms).
+pub const FRESH_PARSE_WHEN_BROKEN: usize = 256 * 1024;
+
 /// The text of one document and its syntax tree, kept in step.
 #[derive(Clone)]
 pub struct Document {
@@ -79,24 +83,39 @@ impl Document {
         *self = Document::new(text);
     }
 
-    /// Parses the text again, reusing what the edits left unchanged.
+    /// Parses the text again, reusing what the edits left unchanged (see
+    /// [`FRESH_PARSE_WHEN_BROKEN`]).
     pub fn reparse(&mut self) {
         if !self.stale {
             return;
         }
         let rope = &self.rope;
         let mut parser = syntax::parser();
-        let parsed = parser.parse_with_options(
-            &mut |offset: usize, _: Point| -> &[u8] {
-                if offset >= rope.len_bytes() {
-                    return &[];
-                }
-                let (chunk, chunk_start, _, _) = rope.chunk_at_byte(offset);
-                &chunk.as_bytes()[offset - chunk_start..]
-            },
-            Some(&self.tree),
-            None,
-        );
+        let mut parse = |old: Option<&Tree>| {
+            parser.parse_with_options(
+                &mut |offset: usize, _: Point| -> &[u8] {
+                    if offset >= rope.len_bytes() {
+                        return &[];
+                    }
+                    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(offset);
+                    &chunk.as_bytes()[offset - chunk_start..]
+                },
+                old,
+                None,
+            )
+        };
+        let mut parsed = parse(Some(&self.tree));
+        // Tree-sitter's error recovery depends on the old tree: after an edit in a broken region
+        // the error nodes can land elsewhere than in a fresh parse (found by fuzzing). A file of
+        // ordinary size with errors is parsed afresh, so its syntax errors never depend on the
+        // editing history; a huge one keeps the incremental tree (its errors still mark the
+        // broken lines).
+        let broken = parsed
+            .as_ref()
+            .is_some_and(|tree| tree.root_node().has_error());
+        if broken && rope.len_bytes() <= FRESH_PARSE_WHEN_BROKEN {
+            parsed = parse(None).or(parsed);
+        }
         // `parse` fails only when cancelled, which never happens here; keep the edited old tree
         // rather than panic if it ever did.
         if let Some(tree) = parsed {
