@@ -4,6 +4,9 @@
 //! The corpus is the vendored copy in `tests/corpus/` plus, when present, the shared corpus in
 //! `../shared/corpus` next to the repository.
 
+mod common;
+
+use common::{corpus_roots, dockerfiles_under};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -12,44 +15,6 @@ use dockls::syntax::{self, SyntaxError};
 
 /// A parse that takes longer than this is a hang; the largest files parse in milliseconds.
 const PARSE_TIMEOUT: Duration = Duration::from_secs(20);
-
-fn corpus_roots() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut roots = vec![root.join("tests/corpus")];
-    let shared = root.join("../shared/corpus");
-    if shared.is_dir() {
-        roots.push(shared);
-    }
-    roots
-}
-
-fn is_dockerfile(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    name.contains("dockerfile") || name.contains("containerfile")
-}
-
-/// Every Dockerfile under `dir`, sorted, found without recursion.
-fn dockerfiles_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if is_dockerfile(&path) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 /// The corpus files, split into (expected to be valid, hostile inputs under `invalid/`).
 fn corpus() -> (Vec<PathBuf>, Vec<PathBuf>) {

@@ -5,8 +5,11 @@
 //! The corpus is the vendored copy in `tests/corpus/` plus, when present, the shared corpus in
 //! `../shared/corpus` next to the repository, with its `stress/` and `invalid/` files.
 
+mod common;
+
+use common::{corpus_roots, dockerfiles_under};
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -14,40 +17,6 @@ use std::time::Instant;
 use dockls::analysis::Analysis;
 use dockls::format::{self, FormatOptions, TextEdit};
 use dockls::model::{collapse_continuations, Form, Instruction, Model};
-
-fn corpus_roots() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut roots = vec![root.join("tests/corpus")];
-    let shared = root.join("../shared/corpus");
-    if shared.is_dir() {
-        roots.push(shared);
-    }
-    roots
-}
-
-/// Every Dockerfile under `dir`, recursively, sorted.
-fn dockerfiles_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("a directory entry").path();
-            let name = path
-                .file_name()
-                .map(|name| name.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            if path.is_dir() {
-                pending.push(path);
-            } else if name.contains("dockerfile") || name.contains("containerfile") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 /// The edits are sorted, disjoint, within the text, on character boundaries, and each one
 /// changes something.

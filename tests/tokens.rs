@@ -5,45 +5,11 @@
 mod common;
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::Lcg;
+use common::{corpus_roots, dockerfiles_under, Lcg};
 use dockls::analysis::Analysis;
 use dockls::tokens::{tokens, Modifiers, Token, TokenKind};
-
-fn corpus_roots() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut roots = vec![root.join("tests/corpus")];
-    let shared = root.join("../shared/corpus");
-    if shared.is_dir() {
-        roots.push(shared);
-    }
-    roots
-}
-
-/// Every file under `dir` that names itself a Dockerfile, found without recursion.
-fn dockerfiles_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("a directory entry").path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            if path.is_dir() {
-                pending.push(path);
-            } else if name.contains("dockerfile") || name.contains("containerfile") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 fn check_invariants(path: &Path, text: &str, all: &[Token]) {
     let legend_bits = (1u32 << Modifiers::ALL.len()) - 1;
