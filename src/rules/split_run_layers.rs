@@ -246,11 +246,13 @@ fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
 }
 
 /// The offset just past the newline that ends the line containing `offset`.
-/// Whether a shell command ends inside a `'` or `"` quote (the escape character and, outside
+/// Whether a shell command ends inside a `'` or `"` quote or a `${` (the escape character and, outside
 /// single quotes, a backslash keep the next character).
 fn quote_left_open(command: &str, escape: char) -> bool {
     let mut quote: Option<char> = None;
-    let mut chars = command.chars();
+    // `${` not yet closed by `}`.
+    let mut braces = 0usize;
+    let mut chars = command.chars().peekable();
     while let Some(c) = chars.next() {
         match (quote, c) {
             (Some('\''), '\'') => quote = None,
@@ -258,12 +260,17 @@ fn quote_left_open(command: &str, escape: char) -> bool {
             (_, c) if c == '\\' || c == escape => {
                 chars.next();
             }
+            (_, '$') if chars.peek() == Some(&'{') => {
+                chars.next();
+                braces += 1;
+            }
+            (_, '}') if braces > 0 => braces -= 1,
             (None, '"' | '\'') => quote = Some(c),
             (Some('"'), '"') => quote = None,
             _ => {}
         }
     }
-    quote.is_some()
+    quote.is_some() || braces > 0
 }
 
 fn line_end(text: &str, offset: usize) -> usize {
@@ -448,6 +455,8 @@ mod tests {
         assert!(found.fixes.is_empty(), "{:?}", found.fixes);
         assert!(quote_left_open("echo 'it''s", '\\'));
         assert!(!quote_left_open("echo \"a \\\" b\" 'c'", '\\'));
+        assert!(quote_left_open("echo ${A", '\\'));
+        assert!(!quote_left_open("echo ${A:-x} \"${B}\"", '\\'));
     }
 
     #[test]

@@ -90,7 +90,8 @@ fn check(context: &Context, report: &mut Report) {
                 }],
             );
         }
-        if declared_by_fix.contains(&name) {
+        // Only a valid name can be declared (`$$` reads as a variable named `$`).
+        if declared_by_fix.contains(&name) || !crate::navigation::is_valid_variable_name(name) {
             continue;
         }
         declared_by_fix.push(name);
