@@ -104,18 +104,26 @@ impl Document {
                 None,
             )
         };
-        let mut parsed = parse(Some(&self.tree));
         // Tree-sitter's error recovery depends on the old tree: after an edit in a broken region
         // the error nodes can land elsewhere than in a fresh parse (found by fuzzing). A file of
         // ordinary size with errors is parsed afresh, so its syntax errors never depend on the
         // editing history; a huge one keeps the incremental tree (its errors still mark the
-        // broken lines).
-        let broken = parsed
-            .as_ref()
-            .is_some_and(|tree| tree.root_node().has_error());
-        if broken && rope.len_bytes() <= FRESH_PARSE_WHEN_BROKEN {
-            parsed = parse(None).or(parsed);
-        }
+        // broken lines). A text that was broken before the edit usually still is, so it goes
+        // straight to the fresh parse instead of parsing twice.
+        let small = rope.len_bytes() <= FRESH_PARSE_WHEN_BROKEN;
+        let parsed = if small && self.tree.root_node().has_error() {
+            parse(None)
+        } else {
+            let parsed = parse(Some(&self.tree));
+            let broken = parsed
+                .as_ref()
+                .is_some_and(|tree| tree.root_node().has_error());
+            if broken && small {
+                parse(None).or(parsed)
+            } else {
+                parsed
+            }
+        };
         // `parse` fails only when cancelled, which never happens here; keep the edited old tree
         // rather than panic if it ever did.
         if let Some(tree) = parsed {
