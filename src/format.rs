@@ -229,7 +229,7 @@ impl<'a> Formatter<'a> {
                 || spans
                     .get(index + 1)
                     .is_some_and(|(_, next)| next.start < span.end);
-            if shares_a_line || node.has_error() || self.has_lone_carriage_return(node) {
+            if shares_a_line || node.has_error() || self.has_lone_carriage_return(span) {
                 continue;
             }
             match node.kind() {
@@ -256,13 +256,15 @@ impl<'a> Formatter<'a> {
     }
 
     /// A carriage return that does not end a line is a line break to the grammar but a blank to
-    /// BuildKit, so the two disagree on the lines around it; such nodes are left alone.
-    fn has_lone_carriage_return(&self, node: &Node) -> bool {
+    /// BuildKit, so the two disagree on the lines around it; a node with one anywhere on its
+    /// lines (the formatter's lines, which end at `\n`) is left alone. Found by fuzzing: on
+    /// `RUN a \r  \n` the blanks after the `\r` went, making a `\r\n` whose blank before it
+    /// went on the next run.
+    fn has_lone_carriage_return(&self, lines: &Range<usize>) -> bool {
         let bytes = self.text.as_bytes();
-        let range = node.byte_range();
-        let end = range.end.min(bytes.len());
-        (range.start.min(end)..end)
-            .any(|i| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n'))
+        let end = self.lines.end(lines.end.saturating_sub(1)).min(bytes.len());
+        let start = self.lines.start(lines.start).min(end);
+        (start..end).any(|i| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n'))
     }
 
     /// Removes the blanks at the end of `line`, unless they sit inside a protected node.
@@ -1090,6 +1092,16 @@ mod tests {
             "FROM a\r\nRUN a \\\r\n    b\r\n\r\nRUN x\ry  \n",
             "a lone carriage return leaves its instruction alone"
         );
+    }
+
+    #[test]
+    fn blanks_after_a_lone_carriage_return_stay() {
+        // The grammar ends the RUN at the `\r`; the blanks after it are on the same line for
+        // BuildKit. Removing them made `\r\n`, and the next run removed the blank before it.
+        let text = "FROM a\nRUN echo a \r  \nRUN b\n";
+        let once = formatted(text, &FormatOptions::default());
+        assert_eq!(once, text);
+        assert_eq!(formatted(&once, &FormatOptions::default()), once);
     }
 
     #[test]
