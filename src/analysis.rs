@@ -5,7 +5,7 @@
 //! per-keystroke work; each question is then answered from the snapshot.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tree_sitter::Tree;
 
@@ -14,12 +14,23 @@ use crate::rules::{Fix, Rule, RuleConfig};
 use crate::text::Document;
 use crate::{completion, diagnostics, hover};
 
-/// A snapshot of a document, ready to answer questions.
+/// A snapshot of a document, ready to answer questions. Clones share the snapshot, and the
+/// diagnostics last computed for it.
 #[derive(Clone)]
 pub struct Analysis {
     text: Arc<str>,
     tree: Tree,
     model: Arc<Model>,
+    /// The last diagnostics computed, with the settings they were computed with: the server
+    /// publishes them and then asks again for quick fixes and pulls, with the same settings.
+    last_diagnostics: Arc<Mutex<Option<Computed>>>,
+}
+
+/// Diagnostics and what they were computed from besides the snapshot.
+struct Computed {
+    config: RuleConfig,
+    dockerignore: Option<String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl Analysis {
@@ -27,7 +38,12 @@ impl Analysis {
         let text: Arc<str> = Arc::from(document.text());
         let tree = document.tree().clone();
         let model = Arc::new(Model::build(&tree, &text));
-        Analysis { text, tree, model }
+        Analysis {
+            text,
+            tree,
+            model,
+            last_diagnostics: Arc::default(),
+        }
     }
 
     /// Parses `text` from scratch; for one-shot use such as the command line and tests.
@@ -49,7 +65,7 @@ impl Analysis {
 
     /// Syntax errors and rule findings with the default settings.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(self, &RuleConfig::default(), None)
+        self.diagnostics_with(&RuleConfig::default(), None)
     }
 
     /// Syntax errors and rule findings with `config`; `dockerignore` is the build context's
@@ -59,7 +75,8 @@ impl Analysis {
         config: &RuleConfig,
         dockerignore: Option<&str>,
     ) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(self, config, dockerignore)
+        self.diagnostics_until(config, dockerignore, &|| false)
+            .unwrap_or_default()
     }
 
     /// [`Analysis::diagnostics_with`], given up (`None`) as soon as `cancelled` returns true: the
@@ -70,7 +87,25 @@ impl Analysis {
         dockerignore: Option<&str>,
         cancelled: &dyn Fn() -> bool,
     ) -> Option<Vec<Diagnostic>> {
-        diagnostics::diagnostics_until(self, config, dockerignore, cancelled)
+        let memo = || {
+            // A panic while the lock was held (impossible: nothing but moves happen under it)
+            // would leave a consistent value.
+            self.last_diagnostics
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(last) = memo().as_ref() {
+            if last.config == *config && last.dockerignore.as_deref() == dockerignore {
+                return Some(last.diagnostics.clone());
+            }
+        }
+        let computed = diagnostics::diagnostics_until(self, config, dockerignore, cancelled)?;
+        *memo() = Some(Computed {
+            config: config.clone(),
+            dockerignore: dockerignore.map(str::to_owned),
+            diagnostics: computed.clone(),
+        });
+        Some(computed)
     }
 
     /// What a rule sees of this document, with `config` and the build context's
@@ -207,5 +242,30 @@ mod tests {
                 assert!(analysis.text().get(hover.range).is_some());
             }
         }
+    }
+
+    #[test]
+    fn remembered_diagnostics_are_those_of_the_settings_asked_for() {
+        let analysis = Analysis::from_text("FROM ubuntu\nCOPY . /app\n");
+        let codes = |diagnostics: Vec<Diagnostic>| -> Vec<&str> {
+            diagnostics.iter().map(|d| d.code).collect()
+        };
+        let default = codes(analysis.diagnostics());
+        assert!(default.contains(&"untagged-base-image"), "{default:?}");
+
+        let mut quiet = RuleConfig::default();
+        quiet
+            .severities
+            .insert("untagged-base-image".to_owned(), None);
+        let without = codes(analysis.clone().diagnostics_with(&quiet, None));
+        assert!(!without.contains(&"untagged-base-image"), "{without:?}");
+
+        // A cancelled computation leaves nothing behind; the default settings get theirs again.
+        assert_eq!(
+            analysis.diagnostics_until(&quiet, Some("x"), &|| true),
+            None
+        );
+        assert_eq!(codes(analysis.diagnostics()), default);
+        assert_eq!(codes(analysis.diagnostics_with(&quiet, None)), without);
     }
 }

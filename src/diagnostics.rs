@@ -4,6 +4,8 @@ use crate::analysis::{Analysis, Diagnostic, Severity};
 use crate::rules::{self, RuleConfig};
 use crate::syntax::{self, SyntaxErrorKind};
 
+/// Computes the diagnostics of `analysis` afresh; [`Analysis::diagnostics_with`] keeps the last
+/// result for the same settings.
 pub fn diagnostics(
     analysis: &Analysis,
     config: &RuleConfig,
