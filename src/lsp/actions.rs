@@ -50,15 +50,22 @@ impl DiagnosticData {
 }
 
 /// The current diagnostic a diagnostic's data names: the same rule at the same bytes,
-/// preferring one with the same message when a rule reports twice at one place.
+/// preferring one with the same message when a rule reports twice at one place. `current` is
+/// sorted by range, as [`Analysis::diagnostics_with`] returns it, so a whole-file request with
+/// thousands of diagnostics does not compare each with all.
 pub fn find<'a>(
     current: &'a [Diagnostic],
     data: &DiagnosticData,
     message: &str,
 ) -> Option<&'a Diagnostic> {
-    let mut candidates = current.iter().filter(|diagnostic| {
-        diagnostic.rule.is_some_and(|rule| rule.name == data.rule) && diagnostic.range == data.range
-    });
+    let key = |range: &Range<usize>| (range.start, range.end);
+    let from = current.partition_point(|diagnostic| key(&diagnostic.range) < key(&data.range));
+    let mut candidates = current
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|diagnostic| diagnostic.range == data.range)
+        .filter(|diagnostic| diagnostic.rule.is_some_and(|rule| rule.name == data.rule));
     let first = candidates.next()?;
     Some(
         std::iter::once(first)
@@ -341,6 +348,29 @@ mod tests {
             ..data
         };
         assert_eq!(find(&current, &moved, ""), None);
+    }
+
+    #[test]
+    fn every_diagnostic_is_found_by_its_own_data_and_message() {
+        // Findings of one rule on several lines, and of several rules.
+        let text = "FROM ubuntu:latest\nRUN apt-get update\nRUN apt-get install -y curl\n\
+                    RUM x\nFROM ubuntu:latest AS b\nRUN cd /x && make\nEXPOSE 99999\n";
+        let analysis = Analysis::from_text(text);
+        let current = analysis.diagnostics_with(&RuleConfig::default(), None);
+        let codes: Vec<&str> = current.iter().map(|d| d.code).collect();
+        assert!(codes.len() >= 5, "{codes:?}");
+        for diagnostic in current.iter().filter(|d| d.rule.is_some()) {
+            let data = DiagnosticData {
+                version: 1,
+                rule: diagnostic.code.to_owned(),
+                range: diagnostic.range.clone(),
+            };
+            let found = find(&current, &data, &diagnostic.message).expect("found");
+            assert!(
+                std::ptr::eq(found, diagnostic),
+                "{diagnostic:?} gave {found:?}"
+            );
+        }
     }
 
     #[test]
