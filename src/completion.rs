@@ -26,7 +26,7 @@ pub fn completion(
             } else if line.at_keyword() {
                 keywords(&mut items, analysis, &line, offset);
             } else {
-                arguments(&mut items, analysis.model(), &line, offset);
+                arguments(&mut items, analysis.text(), analysis.model(), &line, offset);
             }
         }
     }
@@ -268,7 +268,7 @@ fn check_values(items: &mut Items, value: &str, value_start: usize, offset: usiz
     }
 }
 
-fn arguments(items: &mut Items, model: &Model, line: &LineContext, offset: usize) {
+fn arguments(items: &mut Items, text: &str, model: &Model, line: &LineContext, offset: usize) {
     let Some(keyword) = line.keyword() else {
         return;
     };
@@ -281,9 +281,19 @@ fn arguments(items: &mut Items, model: &Model, line: &LineContext, offset: usize
     if line.in_flags() && current.starts_with('-') {
         match current.split_once('=') {
             None => flag_names(items, instruction, line, replace),
-            Some((name, value)) => {
+            Some((name, _)) => {
                 let name = name.trim_start_matches('-');
-                let value_start = offset - value.len();
+                // The value as written, from the first `=` to the cursor: the word's text leaves
+                // out continuations and the comment lines after them, so offsets come from the
+                // source (found by fuzzing: a quoted value across a continuation).
+                let written = text
+                    .get(line.current.range.start..offset)
+                    .unwrap_or_default();
+                let Some(equals) = written.find('=') else {
+                    return;
+                };
+                let value_start = line.current.range.start + equals + 1;
+                let value = &written[equals + 1..];
                 let replace = value_start..replace.end;
                 flag_values(
                     items,
@@ -632,6 +642,17 @@ mod tests {
 
     fn check(fixture: &str, expect: Expect) {
         expect.assert_eq(&labels(fixture).join(" "));
+    }
+
+    #[test]
+    fn a_flag_value_across_a_continuation_replaces_from_its_equals_sign() {
+        // The word's text skips `\`, the line break and the comment line; the range must not.
+        let fixture = "FROM --platform=\"l\u{e9} \\\n# c\n x\"li$0 alpine\n";
+        let found = items(fixture, false);
+        assert!(!found.is_empty());
+        for item in found {
+            assert_eq!(item.replace.start, "FROM --platform=".len(), "{item:?}");
+        }
     }
 
     #[test]

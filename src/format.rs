@@ -435,7 +435,9 @@ impl<'a> Formatter<'a> {
             let understood = continued.is_some() && !inside.protects(region.clone());
             if kind == LineKind::Code {
                 let before = continued.flatten();
-                continued = before_escape(content, escape);
+                // A line of nothing but the escape character adds nothing to the joined line:
+                // what comes before the next line is still what came before this one.
+                continued = before_escape(content, escape).map(|own| own.or(before));
                 let escaped = before.is_some_and(|c| is_escaping(c, escape));
                 // Without blanks, the line continues the previous word; indenting it would
                 // split the word in two.
@@ -1091,6 +1093,23 @@ mod tests {
             formatted(text, &FormatOptions::default()),
             "FROM a\r\nRUN a \\\r\n    b\r\n\r\nRUN x\ry  \n",
             "a lone carriage return leaves its instruction alone"
+        );
+    }
+
+    #[test]
+    fn a_line_of_only_the_escape_character_continues_what_came_before() {
+        // Found by fuzzing: the line after `\` alone was judged by the empty text before that
+        // `\`, so it stayed put, and moved on the next formatting.
+        check(
+            "RUN a \\\n\\\nb\nRUN a\\\n\\\nb\n",
+            expect![[r#"
+                RUN a \
+                    \
+                    b
+                RUN a\
+                \
+                b
+            "#]],
         );
     }
 
