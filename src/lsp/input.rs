@@ -185,7 +185,9 @@ pub fn checked(body: &[u8]) -> Option<String> {
     let id = serde_json::from_str::<Value>(&text)
         .ok()
         .and_then(|value| value.get("id").cloned())
-        .filter(|id| id.is_number() || id.is_string());
+        // Only ids tower-lsp-server can answer to: strings and 64-bit integers (found by
+        // fuzzing: an id of 4444444444.4 was passed on and could not be decoded).
+        .filter(|id| id.is_string() || id.as_i64().is_some());
     match id {
         Some(id) => {
             log(&format!(
@@ -304,6 +306,22 @@ mod tests {
             Some(
                 r#"{"jsonrpc":"2.0","method":"x","params":["\ufffd","\ud83d\ude00","\\ud800","\ufffd"]}"#
             )
+        );
+    }
+
+    #[test]
+    fn malformed_requests_with_an_id_nobody_can_answer_are_dropped() {
+        for body in [
+            r#"{"jsonrpc":"4.0","id":4444444444.4}"#,
+            r#"{"jsonrpc":"2.0","id":1e3,"method":5}"#,
+            r#"{"jsonrpc":"2.0","id":18446744073709551615,"method":5}"#,
+            r#"{"jsonrpc":"2.0","id":[1],"method":5}"#,
+        ] {
+            assert_eq!(checked(body.as_bytes()), None, "{body}");
+        }
+        assert_eq!(
+            checked(br#"{"jsonrpc":"2.0","id":-9223372036854775808,"method":5}"#).as_deref(),
+            Some(r#"{"id":-9223372036854775808,"jsonrpc":"2.0","method":"dockls/invalidRequest"}"#)
         );
     }
 
