@@ -40,6 +40,18 @@ function httpOk(url) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The box of an element once it is laid out: right after a panel opens, the editor may still be
+// laying out, and a box read then is null.
+async function boxOf(locator, what) {
+  await locator.waitFor({ state: 'visible', timeout: 15000 });
+  for (let i = 0; i < 40; i++) {
+    const box = await locator.boundingBox();
+    if (box) return box;
+    await sleep(250);
+  }
+  throw new Error(`${what} is not laid out`);
+}
 const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
 
 async function main() {
@@ -155,8 +167,7 @@ async function main() {
     let hoverText = '';
     try {
       const l2 = line(/^RUN\sapk\sadd\scurl/);
-      const token = l2.locator('span span').first();
-      const box = await token.boundingBox();
+      const box = await boxOf(l2.locator('span span').first(), 'the RUN keyword on line 2');
       await page.mouse.move(box.x + 8, box.y + box.height / 2);
       await sleep(200);
       await page.mouse.move(box.x + 12, box.y + box.height / 2);
@@ -189,13 +200,13 @@ async function main() {
     let fixed = false, after = '';
     try {
       const l4 = line(/^RUM\s/);
-      const box = await l4.locator('span span').first().boundingBox();
+      const box = await boxOf(l4.locator('span span').first(), 'the RUM keyword on line 4');
       await page.mouse.click(box.x + 6, box.y + box.height / 2);
       await page.keyboard.press('Control+.');
       const item = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row').filter({ hasText: 'Change to `RUN`' }).first();
       await item.waitFor({ timeout: 15000 });
       await page.screenshot({ path: path.join(ART, '5-quickfix-menu.png') });
-      const ib = await item.boundingBox();
+      const ib = await boxOf(item, 'the quick fix');
       await page.mouse.move(ib.x + ib.width / 2, ib.y + ib.height / 2);
       await sleep(300);
       await page.mouse.click(ib.x + ib.width / 2, ib.y + ib.height / 2);
