@@ -88,8 +88,8 @@ impl Analysis {
         cancelled: &dyn Fn() -> bool,
     ) -> Option<Vec<Diagnostic>> {
         let memo = || {
-            // A panic while the lock was held (impossible: nothing but moves happen under it)
-            // would leave a consistent value.
+            // Under the lock only comparisons, clones and a move happen; a poisoned lock still
+            // holds a whole value.
             self.last_diagnostics
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
