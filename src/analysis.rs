@@ -11,7 +11,7 @@ use tree_sitter::Tree;
 
 use crate::model::Model;
 use crate::rules::{Fix, Rule, RuleConfig};
-use crate::text::Document;
+use crate::text::{floor_char_boundary, Document};
 use crate::{completion, diagnostics, hover};
 
 /// A snapshot of a document, ready to answer questions. Clones share the snapshot, and the
@@ -126,21 +126,12 @@ impl Analysis {
 
     /// Completion at a byte offset (inside a character: at its start).
     pub fn completion(&self, offset: usize, config: &CompletionConfig) -> Vec<CompletionItem> {
-        completion::completion(self, self.char_boundary(offset), config)
+        completion::completion(self, floor_char_boundary(&self.text, offset), config)
     }
 
     /// Hover at a byte offset (inside a character: at its start).
     pub fn hover(&self, offset: usize, config: &HoverConfig) -> Option<Hover> {
-        hover::hover(self, self.char_boundary(offset), config)
-    }
-
-    /// `offset` clamped to the text and moved back to the start of the character it is in.
-    fn char_boundary(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        offset
+        hover::hover(self, floor_char_boundary(&self.text, offset), config)
     }
 }
 

@@ -99,7 +99,7 @@ impl LineContext {
 /// Works out the cursor's place at `offset`.
 pub fn place(analysis: &Analysis, offset: usize) -> Place {
     let text = analysis.text();
-    let offset = floor_boundary(text, offset);
+    let offset = crate::text::floor_char_boundary(text, offset);
     if let Some(node) = node_before(analysis, offset) {
         match node.kind() {
             "heredoc_content" | "heredoc_end" => return Place::Heredoc,
@@ -319,14 +319,6 @@ fn skip_continuation(text: &str, newline: usize, limit: usize) -> usize {
             _ => return position,
         }
     }
-}
-
-fn floor_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::analysis::Analysis;
 /// all containing `offset`.
 pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<Range<usize>> {
     let text = analysis.text();
-    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let offset = crate::text::floor_char_boundary(text, offset);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut push = |range: Range<usize>| {
         let range = trim(text, range);
@@ -107,13 +107,6 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
         return start..start;
     }
     start + leading..end - trailing
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub struct Parameter {
 /// comment or a heredoc body, and for unknown instructions.
 pub fn signature_help(analysis: &Analysis, offset: usize) -> Option<SignatureHelp> {
     let text = analysis.text();
-    let offset = floor_boundary(text, offset);
+    let offset = crate::text::floor_char_boundary(text, offset);
     let Place::Line(line) = context::place(analysis, offset) else {
         return None;
     };
@@ -1225,14 +1225,6 @@ fn first_line(docs: &str) -> &str {
         Some(end) => paragraph.get(..=end).unwrap_or(paragraph),
         None => paragraph,
     }
-}
-
-fn floor_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

@@ -14,6 +14,16 @@ use crate::syntax;
 /// incrementally (a fresh parse of 256 KiB takes about 15 ms).
 pub const FRESH_PARSE_WHEN_BROKEN: usize = 256 * 1024;
 
+/// `offset` clamped to `text` and moved back to the start of the character it is in: any offset
+/// a client or a caller computes becomes one that slices `text` safely.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
 /// The text of one document and its syntax tree, kept in step.
 #[derive(Clone)]
 pub struct Document {

@@ -75,10 +75,7 @@ impl<'a> Lines<'a> {
 
     pub fn position(&self, offset: usize) -> Position {
         let text = self.text;
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::text::floor_char_boundary(text, offset);
         let line = self.starts.partition_point(|&start| start <= offset);
         let line_start = self.starts[line - 1];
         Position {
