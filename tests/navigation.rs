@@ -1,4 +1,4 @@
-//! Runs symbols and navigation over every file of the corpus (the vendored `tests/corpus/` and,
+//! Runs symbols and navigation over every Dockerfile of the corpus (the vendored `tests/corpus/` and,
 //! when present, the shared corpus next to the repository, `stress/` and `invalid/` included):
 //! nothing panics, every range lies inside the text on character boundaries, and renames give
 //! files whose model agrees with the original.
@@ -7,6 +7,9 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{corpus_roots, dockerfiles_under};
 use dockls::analysis::Analysis;
 use dockls::navigation::{self, HighlightKind};
 use dockls::symbols::{self, Symbol};
@@ -26,26 +29,10 @@ fn renames_per_file(text: &str) -> usize {
 }
 
 fn corpus_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut pending = vec![root.join("tests/corpus")];
-    let shared = root.join("../shared/corpus");
-    if shared.is_dir() {
-        pending.push(shared);
-    }
-    let mut files = Vec::new();
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let mut files: Vec<PathBuf> = corpus_roots()
+        .iter()
+        .flat_map(|root| dockerfiles_under(root))
+        .collect();
     assert!(files.len() > 10, "the corpus is missing: {files:?}");
     // The vendored corpus copies part of the shared one; each text is checked once.
     let mut seen = HashSet::new();
