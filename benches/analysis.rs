@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use dockls::analysis::{Analysis, CompletionConfig, HoverConfig};
+use dockls::analysis::Analysis;
+use dockls::completion::CompletionConfig;
+use dockls::hover::HoverConfig;
 
 fn main() {
     divan::main();
@@ -68,7 +70,7 @@ fn corpus_diagnostics(bencher: Bencher) {
 #[divan::bench(args = STRESS_FILES, sample_count = 20)]
 fn model(bencher: Bencher, name: &str) {
     let text = stress(name);
-    let document = dockls::text::Document::new(&text);
+    let document = dockls::document::Document::new(&text);
     bencher
         .counter(BytesCount::new(text.len()))
         .bench(|| Analysis::new(black_box(&document)));
@@ -191,7 +193,7 @@ fn keystroke_to_diagnostics_many_stages_10k(bencher: Bencher) {
     let at = text[text.len() / 2..]
         .find('\n')
         .map_or(text.len(), |i| text.len() / 2 + i);
-    let mut document = dockls::text::Document::new(&text);
+    let mut document = dockls::document::Document::new(&text);
     let mut typed = false;
     bencher.bench_local(|| {
         // Type a character and delete it again, alternately, so the text stays the same size.

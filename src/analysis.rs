@@ -4,23 +4,23 @@
 //! An [`Analysis`] is a snapshot of one document: its text, tree and model. Building one is the
 //! per-keystroke work; each question is then answered from the snapshot.
 
-use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tree_sitter::Tree;
-
-use crate::model::Model;
-use crate::rules::{Fix, Rule, RuleConfig};
-use crate::text::{floor_char_boundary, Document};
-use crate::{completion, diagnostics, hover};
+use crate::completion::{self, CompletionConfig, CompletionItem};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostics;
+use crate::document::Document;
+use crate::hover::{self, Hover, HoverConfig};
+use crate::rules::RuleConfig;
+use crate::snapshot::Snapshot;
+use crate::text::floor_char_boundary;
 
 /// A snapshot of a document, ready to answer questions. Clones share the snapshot, and the
-/// diagnostics last computed for it.
+/// diagnostics last computed for it. It dereferences to its [`Snapshot`], which the features
+/// read.
 #[derive(Clone)]
 pub struct Analysis {
-    text: Arc<str>,
-    tree: Tree,
-    model: Arc<Model>,
+    snapshot: Snapshot,
     /// The last diagnostics computed, with the settings they were computed with: the server
     /// publishes them and then asks again for quick fixes and pulls, with the same settings.
     last_diagnostics: Arc<Mutex<Option<Computed>>>,
@@ -35,13 +35,8 @@ struct Computed {
 
 impl Analysis {
     pub fn new(document: &Document) -> Analysis {
-        let text: Arc<str> = Arc::from(document.text());
-        let tree = document.tree().clone();
-        let model = Arc::new(Model::build(&tree, &text));
         Analysis {
-            text,
-            tree,
-            model,
+            snapshot: Snapshot::new(document),
             last_diagnostics: Arc::default(),
         }
     }
@@ -49,18 +44,6 @@ impl Analysis {
     /// Parses `text` from scratch; for one-shot use such as the command line and tests.
     pub fn from_text(text: &str) -> Analysis {
         Analysis::new(&Document::new(text))
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn tree(&self) -> &Tree {
-        &self.tree
-    }
-
-    pub fn model(&self) -> &Model {
-        &self.model
     }
 
     /// Syntax errors and rule findings with the default settings.
@@ -108,107 +91,23 @@ impl Analysis {
         Some(computed)
     }
 
-    /// What a rule sees of this document, with `config` and the build context's
-    /// `.dockerignore` (when there is one).
-    pub fn rule_context<'a>(
-        &'a self,
-        config: &'a RuleConfig,
-        dockerignore: Option<&'a str>,
-    ) -> crate::rules::Context<'a> {
-        crate::rules::Context {
-            text: &self.text,
-            tree: &self.tree,
-            model: &self.model,
-            config,
-            dockerignore,
-        }
-    }
-
     /// Completion at a byte offset (inside a character: at its start).
     pub fn completion(&self, offset: usize, config: &CompletionConfig) -> Vec<CompletionItem> {
-        completion::completion(self, floor_char_boundary(&self.text, offset), config)
+        completion::completion(self, floor_char_boundary(self.text(), offset), config)
     }
 
     /// Hover at a byte offset (inside a character: at its start).
     pub fn hover(&self, offset: usize, config: &HoverConfig) -> Option<Hover> {
-        hover::hover(self, floor_char_boundary(&self.text, offset), config)
+        hover::hover(self, floor_char_boundary(self.text(), offset), config)
     }
 }
 
-/// How severe a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
+impl std::ops::Deref for Analysis {
+    type Target = Snapshot;
 
-/// A problem in the document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// The exact bytes at fault.
-    pub range: Range<usize>,
-    pub severity: Severity,
-    /// A stable kebab-case name, e.g. `syntax-error`, `unknown-instruction`.
-    pub code: &'static str,
-    pub message: String,
-    /// Changes that resolve it.
-    pub fixes: Vec<Fix>,
-    /// The rule that found it; `None` for syntax errors.
-    pub rule: Option<&'static Rule>,
-}
-
-/// What the editor can do with completion items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CompletionConfig {
-    /// The client accepts snippets (`${1:placeholder}`) in insert texts.
-    pub snippets: bool,
-}
-
-/// The kind of thing a completion item inserts, for its icon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CompletionKind {
-    Keyword,
-    Directive,
-    Flag,
-    Value,
-    Variable,
-    Stage,
-}
-
-/// One completion proposal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompletionItem {
-    pub label: String,
-    pub kind: CompletionKind,
-    /// A one-line description shown beside the label.
-    pub detail: Option<String>,
-    /// Longer documentation, in markdown.
-    pub documentation: Option<String>,
-    /// The bytes the item replaces (the partial word before the cursor, and after it).
-    pub replace: Range<usize>,
-    /// The text to insert; a snippet when `is_snippet`.
-    pub insert_text: String,
-    pub is_snippet: bool,
-    /// Orders items whose labels would otherwise sort badly.
-    pub sort_text: Option<String>,
-}
-
-/// What the editor can show in a hover.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HoverConfig {
-    /// The client renders markdown; otherwise hovers are plain text.
-    pub markdown: bool,
-}
-
-/// The answer to a hover request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hover {
-    /// The bytes the hover is about.
-    pub range: Range<usize>,
-    /// Markdown, or plain text when the client does not render markdown.
-    pub contents: String,
+    fn deref(&self) -> &Snapshot {
+        &self.snapshot
+    }
 }
 
 #[cfg(test)]

@@ -3,13 +3,49 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Analysis, CompletionConfig, CompletionItem, CompletionKind};
 use crate::context::{self, LineContext, Place, Word};
 use crate::knowledge::{self, Value};
 use crate::model::{DeclarationKind, Model, Scope};
+use crate::snapshot::Snapshot;
+
+/// What the editor can do with completion items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CompletionConfig {
+    /// The client accepts snippets (`${1:placeholder}`) in insert texts.
+    pub snippets: bool,
+}
+
+/// The kind of thing a completion item inserts, for its icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompletionKind {
+    Keyword,
+    Directive,
+    Flag,
+    Value,
+    Variable,
+    Stage,
+}
+
+/// One completion proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// A one-line description shown beside the label.
+    pub detail: Option<String>,
+    /// Longer documentation, in markdown.
+    pub documentation: Option<String>,
+    /// The bytes the item replaces (the partial word before the cursor, and after it).
+    pub replace: Range<usize>,
+    /// The text to insert; a snippet when `is_snippet`.
+    pub insert_text: String,
+    pub is_snippet: bool,
+    /// Orders items whose labels would otherwise sort badly.
+    pub sort_text: Option<String>,
+}
 
 pub fn completion(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     offset: usize,
     config: &CompletionConfig,
 ) -> Vec<CompletionItem> {
@@ -97,7 +133,7 @@ fn variable_prefix(text: &str, current: &Word, offset: usize) -> Option<Range<us
     Some(name_start..name_end)
 }
 
-fn keywords(items: &mut Items, analysis: &Analysis, line: &LineContext, offset: usize) {
+fn keywords(items: &mut Items, analysis: &Snapshot, line: &LineContext, offset: usize) {
     let replace = word_range(line);
     let model = analysis.model();
     let after_onbuild = !line.words.is_empty();
@@ -637,7 +673,11 @@ mod tests {
     fn items(fixture: &str, snippets: bool) -> Vec<CompletionItem> {
         let offset = fixture.find("$0").expect("fixture has a $0 cursor");
         let text = fixture.replacen("$0", "", 1);
-        Analysis::from_text(&text).completion(offset, &CompletionConfig { snippets })
+        completion(
+            &Snapshot::from_text(&text),
+            offset,
+            &CompletionConfig { snippets },
+        )
     }
 
     fn check(fixture: &str, expect: Expect) {

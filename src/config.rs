@@ -20,7 +20,7 @@ use serde_json::Value as JsonValue;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{self, RuleConfig};
 
 /// The name of the settings file, looked up from a Dockerfile's directory upward.

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::analysis::Analysis;
+use crate::snapshot::Snapshot;
 
 /// A whitespace-separated word of the logical line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,7 @@ impl LineContext {
 }
 
 /// Works out the cursor's place at `offset`.
-pub fn place(analysis: &Analysis, offset: usize) -> Place {
+pub fn place(analysis: &Snapshot, offset: usize) -> Place {
     let text = analysis.text();
     let offset = crate::text::floor_char_boundary(text, offset);
     if let Some(node) = node_before(analysis, offset) {
@@ -136,7 +136,7 @@ pub fn place(analysis: &Analysis, offset: usize) -> Place {
 }
 
 /// The deepest node that covers the character before `offset` or at it.
-fn node_before<'t>(analysis: &'t Analysis, offset: usize) -> Option<Node<'t>> {
+fn node_before<'t>(analysis: &'t Snapshot, offset: usize) -> Option<Node<'t>> {
     let root = analysis.tree().root_node();
     let at = offset.saturating_sub(1);
     root.descendant_for_byte_range(at, offset.max(at))
@@ -153,14 +153,14 @@ fn ancestor_or_self<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     None
 }
 
-fn comment_place(analysis: &Analysis, node: Node, offset: usize) -> Place {
+fn comment_place(analysis: &Snapshot, node: Node, offset: usize) -> Place {
     let text = analysis.text();
     let line_start = text[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
     comment_line_place(analysis, line_start, offset)
 }
 
 /// A line starting with `#`: a directive when it belongs to the leading comment block.
-fn comment_line_place(analysis: &Analysis, line_start: usize, offset: usize) -> Place {
+fn comment_line_place(analysis: &Snapshot, line_start: usize, offset: usize) -> Place {
     let text = analysis.text();
     let in_leading_block = text[..line_start].lines().all(|line| {
         let line = line.trim_start_matches('\u{feff}').trim_start();
@@ -326,10 +326,10 @@ mod tests {
     use super::*;
 
     /// Splits a fixture at its `$0` cursor marker.
-    fn at_cursor(fixture: &str) -> (Analysis, usize) {
+    fn at_cursor(fixture: &str) -> (Snapshot, usize) {
         let offset = fixture.find("$0").expect("fixture has a $0 cursor");
         let text = fixture.replacen("$0", "", 1);
-        (Analysis::from_text(&text), offset)
+        (Snapshot::from_text(&text), offset)
     }
 
     fn line(fixture: &str) -> LineContext {

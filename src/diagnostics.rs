@@ -1,13 +1,14 @@
 //! Diagnostics: syntax errors, then what the rules find.
 
-use crate::analysis::{Analysis, Diagnostic, Severity};
-use crate::rules::{self, RuleConfig};
+use crate::diagnostic::{Diagnostic, Severity, SYNTAX_ERROR};
+use crate::rules::{self, Context, RuleConfig};
+use crate::snapshot::Snapshot;
 use crate::syntax::{self, SyntaxErrorKind};
 
 /// Computes the diagnostics of `analysis` afresh; [`Analysis::diagnostics_with`] keeps the last
 /// result for the same settings.
 pub fn diagnostics(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     config: &RuleConfig,
     dockerignore: Option<&str>,
 ) -> Vec<Diagnostic> {
@@ -16,7 +17,7 @@ pub fn diagnostics(
 
 /// [`diagnostics`], given up as soon as `cancelled` says they are no longer wanted; `None` then.
 pub fn diagnostics_until(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     config: &RuleConfig,
     dockerignore: Option<&str>,
     cancelled: &dyn Fn() -> bool,
@@ -33,13 +34,12 @@ pub fn diagnostics_until(
                 _ => error.range,
             },
             severity: Severity::Error,
-            code: "syntax-error",
+            code: SYNTAX_ERROR,
             message: error.message,
             fixes: Vec::new(),
-            rule: None,
         })
         .collect();
-    let context = analysis.rule_context(config, dockerignore);
+    let context = Context::new(analysis, config, dockerignore);
     for (finding, severity) in rules::check_until(&context, cancelled)? {
         diagnostics.push(Diagnostic {
             range: finding.range,
@@ -47,7 +47,6 @@ pub fn diagnostics_until(
             code: finding.rule.name,
             message: finding.message,
             fixes: finding.fixes,
-            rule: Some(finding.rule),
         });
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
@@ -68,8 +67,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> Vec<(std::ops::Range<usize>, &'static str, String)> {
-        Analysis::from_text(text)
-            .diagnostics()
+        diagnostics(&Snapshot::from_text(text), &RuleConfig::default(), None)
             .into_iter()
             .map(|d| (d.range, d.code, d.message))
             .collect()
@@ -77,7 +75,7 @@ mod tests {
 
     #[test]
     fn cancelled_diagnostics_are_given_up() {
-        let analysis = Analysis::from_text("FROM alpine\nRUM x\n");
+        let analysis = Snapshot::from_text("FROM alpine\nRUM x\n");
         let config = RuleConfig::default();
         assert_eq!(diagnostics_until(&analysis, &config, None, &|| true), None);
         assert_eq!(
@@ -88,7 +86,8 @@ mod tests {
 
     #[test]
     fn rules_report_with_their_code_and_fixes() {
-        let found = Analysis::from_text("FROM alpine:3\nRUM echo hi\n").diagnostics();
+        let snapshot = Snapshot::from_text("FROM alpine:3\nRUM echo hi\n");
+        let found = diagnostics(&snapshot, &RuleConfig::default(), None);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].code, "unknown-instruction");
         assert_eq!(found[0].range, 14..17);

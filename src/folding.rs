@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::Analysis;
+use crate::snapshot::Snapshot;
 
 /// What a fold hides, for editors that fold comments or regions on command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct Fold {
 
 /// The folding ranges of a document, sorted by start. No two start on the same line: where a
 /// stage and its multi-line FROM start together, the stage (the larger) is kept.
-pub fn folding_ranges(analysis: &Analysis) -> Vec<Fold> {
+pub fn folding_ranges(analysis: &Snapshot) -> Vec<Fold> {
     let text = analysis.text();
     let model = analysis.model();
     let lines = Lines::new(text);
@@ -88,7 +88,7 @@ pub fn folding_ranges(analysis: &Analysis) -> Vec<Fold> {
 }
 
 /// Runs of two or more comment lines (and the parser directive block) become comment folds.
-fn comment_blocks(analysis: &Analysis, folds: &mut Vec<Fold>) {
+fn comment_blocks(analysis: &Snapshot, folds: &mut Vec<Fold>) {
     let text = analysis.text();
     let lines = Lines::new(text);
     let root = analysis.tree().root_node();
@@ -170,7 +170,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expect: Expect) {
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let lines = Lines::new(text);
         let rendered: Vec<String> = folding_ranges(&analysis)
             .iter()

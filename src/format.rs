@@ -16,11 +16,11 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::analysis::Analysis;
 use crate::model::{Form, Instruction, Model};
+use crate::snapshot::Snapshot;
 
 /// One replacement in the document; the same edit type the rules' fixes use.
-pub type TextEdit = crate::rules::Edit;
+pub type TextEdit = crate::diagnostic::Edit;
 
 /// How to indent continuation lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl FormatOptions {
 
 /// The edits that format the whole document: sorted, non-overlapping, on character boundaries,
 /// and each one changes the text.
-pub fn format(analysis: &Analysis, options: &FormatOptions) -> Vec<TextEdit> {
+pub fn format(analysis: &Snapshot, options: &FormatOptions) -> Vec<TextEdit> {
     let mut formatter = Formatter::new(analysis.text(), analysis.model(), options);
     formatter.document(analysis.tree().root_node());
     formatter.finish()
@@ -59,7 +59,7 @@ pub fn format(analysis: &Analysis, options: &FormatOptions) -> Vec<TextEdit> {
 /// The edits that format the whole instructions (and comments, and blank lines) that intersect
 /// `range`; a range out of bounds is clamped to the text.
 pub fn format_range(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     range: Range<usize>,
     options: &FormatOptions,
 ) -> Vec<TextEdit> {
@@ -92,7 +92,7 @@ pub fn format_range(
 /// line is indented by one unit after the instruction's first line, or like the previous
 /// continuation line after a continuation line.
 pub fn on_type(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     offset: usize,
     ch: char,
     options: &FormatOptions,
@@ -157,7 +157,7 @@ pub fn on_type(
 
 /// Applies formatting edits to `text`.
 pub fn apply(text: &str, edits: &[TextEdit]) -> String {
-    crate::rules::apply_edits(text, edits)
+    crate::diagnostic::apply_edits(text, edits)
 }
 
 /// Collects the edits of one formatting run.
@@ -769,10 +769,10 @@ mod tests {
     }
 
     fn formatted(text: &str, options: &FormatOptions) -> String {
-        let edits = format(&Analysis::from_text(text), options);
+        let edits = format(&Snapshot::from_text(text), options);
         assert_sane(text, &edits);
         let after = apply(text, &edits);
-        let again = format(&Analysis::from_text(&after), options);
+        let again = format(&Snapshot::from_text(&after), options);
         assert_eq!(again, [], "formatting twice changes more:\n{after}");
         after
     }
@@ -784,7 +784,7 @@ mod tests {
 
     /// Shows the edits themselves, with the bytes they replace.
     fn check_edits(text: &str, expect: Expect) {
-        let edits = format(&Analysis::from_text(text), &FormatOptions::default());
+        let edits = format(&Snapshot::from_text(text), &FormatOptions::default());
         assert_sane(text, &edits);
         expect.assert_eq(&render(text, &edits));
     }
@@ -796,7 +796,7 @@ mod tests {
         let end = text.find("$0").expect("a second $0 marker");
         let text = text.replacen("$0", "", 1);
         let edits = format_range(
-            &Analysis::from_text(&text),
+            &Snapshot::from_text(&text),
             start..end,
             &FormatOptions::default(),
         );
@@ -814,7 +814,7 @@ mod tests {
         let offset = fixture.find("$0").expect("a $0 cursor");
         let text = fixture.replacen("$0", "", 1);
         let edits = on_type(
-            &Analysis::from_text(&text),
+            &Snapshot::from_text(&text),
             offset,
             '\n',
             &FormatOptions::default(),
@@ -1303,7 +1303,7 @@ mod tests {
             # c \
             $0"#]],
         );
-        let analysis = Analysis::from_text("RUN a \\\n");
+        let analysis = Snapshot::from_text("RUN a \\\n");
         assert_eq!(on_type(&analysis, 8, 'x', &FormatOptions::default()), []);
         assert_eq!(on_type(&analysis, 99, '\n', &FormatOptions::default()), []);
         assert_eq!(on_type(&analysis, 0, '\n', &FormatOptions::default()), []);
@@ -1322,7 +1322,7 @@ mod tests {
             "\t\t\n\r\r\n",
         ] {
             let _ = formatted(text, &FormatOptions::default());
-            let analysis = Analysis::from_text(text);
+            let analysis = Snapshot::from_text(text);
             for offset in 0..=text.len() + 1 {
                 let _ = on_type(&analysis, offset, '\n', &FormatOptions::default());
                 let _ = format_range(&analysis, offset..offset + 3, &FormatOptions::default());

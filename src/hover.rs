@@ -6,13 +6,29 @@ use std::ops::Range;
 use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
-use crate::analysis::{Analysis, Hover, HoverConfig};
 use crate::knowledge;
 use crate::model::{
     self, DeclarationKind, Expander, Form, ImageParts, Instruction, Model, Scope, Stage,
 };
+use crate::snapshot::Snapshot;
 
-pub fn hover(analysis: &Analysis, offset: usize, config: &HoverConfig) -> Option<Hover> {
+/// What the editor can show in a hover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HoverConfig {
+    /// The client renders markdown; otherwise hovers are plain text.
+    pub markdown: bool,
+}
+
+/// The answer to a hover request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    /// The bytes the hover is about.
+    pub range: Range<usize>,
+    /// Markdown, or plain text when the client does not render markdown.
+    pub contents: String,
+}
+
+pub fn hover(analysis: &Snapshot, offset: usize, config: &HoverConfig) -> Option<Hover> {
     let root = analysis.tree().root_node();
     let node = root.descendant_for_byte_range(offset, offset)?;
     let found = keyword(analysis, node)
@@ -51,7 +67,7 @@ fn ancestor<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     None
 }
 
-fn text<'a>(analysis: &'a Analysis, node: Node) -> &'a str {
+fn text<'a>(analysis: &'a Snapshot, node: Node) -> &'a str {
     analysis.text().get(node.byte_range()).unwrap_or_default()
 }
 
@@ -64,7 +80,7 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-fn keyword(analysis: &Analysis, node: Node) -> Option<Found> {
+fn keyword(analysis: &Snapshot, node: Node) -> Option<Found> {
     let parent = node.parent()?;
     let is_keyword =
         !node.is_named() && parent.kind().ends_with("_instruction") && node.kind() != "=";
@@ -115,7 +131,7 @@ fn find_instruction(model: &Model, start: usize) -> Option<&Instruction> {
 /// RUN, CMD and ENTRYPOINT: the form under the cursor and, for CMD and ENTRYPOINT, what the
 /// container will run.
 fn command_hover(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     instruction: &Instruction,
     info: &knowledge::Instruction,
 ) -> String {
@@ -291,7 +307,7 @@ fn stage_shell(model: &Model, stage: usize) -> Vec<String> {
         .unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()])
 }
 
-fn flag(analysis: &Analysis, node: Node) -> Option<Found> {
+fn flag(analysis: &Snapshot, node: Node) -> Option<Found> {
     let name = ancestor(node, "flag_name")?;
     let flag = name.parent()?;
     let instruction_node = ancestor(flag, "flag")?.parent()?;
@@ -322,7 +338,7 @@ fn flag(analysis: &Analysis, node: Node) -> Option<Found> {
     })
 }
 
-fn mount_option(analysis: &Analysis, node: Node) -> Option<Found> {
+fn mount_option(analysis: &Snapshot, node: Node) -> Option<Found> {
     let option = ancestor(node, "mount_option")?;
     let key_node = option.field("key")?;
     let key = text(analysis, key_node);
@@ -376,7 +392,7 @@ fn mount_option(analysis: &Analysis, node: Node) -> Option<Found> {
     })
 }
 
-fn variable_use(analysis: &Analysis, offset: usize) -> Option<Found> {
+fn variable_use(analysis: &Snapshot, offset: usize) -> Option<Found> {
     let model = analysis.model();
     let text = analysis.text();
     let found = model
@@ -453,7 +469,7 @@ fn stage_label(stage: &Stage) -> String {
     }
 }
 
-fn declaration(analysis: &Analysis, offset: usize) -> Option<Found> {
+fn declaration(analysis: &Snapshot, offset: usize) -> Option<Found> {
     let model = analysis.model();
     let text = analysis.text();
     let (index, decl) = model
@@ -508,7 +524,7 @@ fn declaration(analysis: &Analysis, offset: usize) -> Option<Found> {
     })
 }
 
-fn stage_reference(analysis: &Analysis, node: Node, offset: usize) -> Option<Found> {
+fn stage_reference(analysis: &Snapshot, node: Node, offset: usize) -> Option<Found> {
     let model = analysis.model();
     // `AS name`, `FROM name`, `COPY --from=name`, `--mount=from=name`.
     let (range, name) = if let Some(stage_name) = ancestor(node, "stage_name") {
@@ -556,7 +572,7 @@ fn stage_reference(analysis: &Analysis, node: Node, offset: usize) -> Option<Fou
     })
 }
 
-fn stage_markdown(analysis: &Analysis, stage: &Stage) -> String {
+fn stage_markdown(analysis: &Snapshot, stage: &Stage) -> String {
     let line = line_of(analysis.text(), stage.range.start);
     let base = stage.image.as_ref().map_or("?", |i| i.text.as_str());
     let mut out = format!(
@@ -571,7 +587,7 @@ fn stage_markdown(analysis: &Analysis, stage: &Stage) -> String {
     out
 }
 
-fn image(analysis: &Analysis, node: Node) -> Option<Found> {
+fn image(analysis: &Snapshot, node: Node) -> Option<Found> {
     let spec = ancestor(node, "image_spec")?;
     let model = analysis.model();
     let stage = model.stages.iter().find(|s| {
@@ -621,7 +637,7 @@ fn image(analysis: &Analysis, node: Node) -> Option<Found> {
     })
 }
 
-fn directive(analysis: &Analysis, node: Node) -> Option<Found> {
+fn directive(analysis: &Snapshot, node: Node) -> Option<Found> {
     let directive = ancestor(node, "parser_directive")?;
     let name = directive.field("name")?;
     let info = knowledge::directive(text(analysis, name))?;
@@ -633,7 +649,7 @@ fn directive(analysis: &Analysis, node: Node) -> Option<Found> {
 
 /// A rule named in a suppression comment (`# dockls ignore=split-run-layers`,
 /// `# hadolint ignore=DL3006`) or in `# check=skip=...`: its documentation.
-fn rule_code(analysis: &Analysis, node: Node, offset: usize) -> Option<Found> {
+fn rule_code(analysis: &Snapshot, node: Node, offset: usize) -> Option<Found> {
     if !matches!(node.kind(), "comment" | "directive_value") {
         return None;
     }
@@ -713,7 +729,11 @@ mod tests {
     fn hover_at(fixture: &str) -> Option<Hover> {
         let offset = fixture.find("$0").expect("fixture has a $0 cursor");
         let text = fixture.replacen("$0", "", 1);
-        Analysis::from_text(&text).hover(offset, &HoverConfig { markdown: true })
+        hover(
+            &Snapshot::from_text(&text),
+            offset,
+            &HoverConfig { markdown: true },
+        )
     }
 
     fn contents(fixture: &str) -> String {

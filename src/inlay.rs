@@ -10,8 +10,8 @@
 
 use std::ops::Range;
 
-use crate::analysis::Analysis;
 use crate::model::{self, Form, Instruction, Model, VariableUse};
+use crate::snapshot::Snapshot;
 
 /// Which hints to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ const MAX_COMMAND_LABEL: usize = 80;
 /// The hints whose offset lies in `range` (its end included, so a hint at the end of the
 /// document is found), sorted by offset.
 pub fn inlay_hints(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     range: Range<usize>,
     config: &InlayConfig,
 ) -> Vec<InlayHint> {
@@ -80,7 +80,7 @@ fn touches(range: &Range<usize>, span: &Range<usize>) -> bool {
     span.start <= range.end && range.start <= span.end
 }
 
-fn value_hints(analysis: &Analysis, range: &Range<usize>, hints: &mut Vec<InlayHint>) {
+fn value_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<InlayHint>) {
     let model = analysis.model();
     let text = analysis.text();
     for stage in &model.stages {
@@ -260,7 +260,7 @@ fn effective_per_stage(model: &Model) -> Vec<Effective> {
     result
 }
 
-fn command_hints(analysis: &Analysis, range: &Range<usize>, hints: &mut Vec<InlayHint>) {
+fn command_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<InlayHint>) {
     let model = analysis.model();
     let text = analysis.text();
     let effective = effective_per_stage(model);
@@ -435,7 +435,7 @@ mod tests {
     }
 
     fn check_with(text: &str, config: &InlayConfig, expect: Expect) {
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let hints = inlay_hints(&analysis, 0..text.len(), config);
         expect.assert_eq(&render(text, &hints));
     }
@@ -566,7 +566,7 @@ mod tests {
             "FROM a\nENTRYPOINT [\"/app\"]\nCMD [\"{}\"]\n",
             "é".repeat(100)
         );
-        let analysis = Analysis::from_text(&text);
+        let analysis = Snapshot::from_text(&text);
         let hints = inlay_hints(&analysis, 0..text.len(), &InlayConfig::default());
         let [hint] = hints.as_slice() else {
             panic!("{hints:?}")
@@ -613,7 +613,7 @@ mod tests {
                     The exec-form ENTRYPOINT (line 3) with the CMD (line 4) appended as its arguments; `docker run <image> ...` arguments replace the CMD's.
             "#]],
         );
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let first_line = inlay_hints(&analysis, 0..8, &InlayConfig::default());
         assert_eq!(first_line, []);
         let from_line = inlay_hints(&analysis, 8..17, &InlayConfig::default());
@@ -649,7 +649,7 @@ mod tests {
         for path in files {
             let bytes = std::fs::read(&path).expect("readable corpus file");
             let text = String::from_utf8_lossy(&bytes);
-            let analysis = Analysis::from_text(&text);
+            let analysis = Snapshot::from_text(&text);
             let hints = inlay_hints(&analysis, 0..text.len(), &InlayConfig::default());
             for pair in hints.windows(2) {
                 assert!(pair[0].offset <= pair[1].offset, "{}", path.display());

@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use crate::analysis::Analysis;
 use crate::model::ImageParts;
+use crate::snapshot::Snapshot;
 
 /// A span of the document that opens a web page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct Link {
 }
 
 /// The links of a document, in file order.
-pub fn document_links(analysis: &Analysis) -> Vec<Link> {
+pub fn document_links(analysis: &Snapshot) -> Vec<Link> {
     let model = analysis.model();
     let mut links = Vec::new();
     for directive in &model.directives {
@@ -102,7 +102,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expect: Expect) {
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let rendered: Vec<String> = document_links(&analysis)
             .iter()
             .map(|link| {

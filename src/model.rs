@@ -772,6 +772,15 @@ pub fn decode_json_string(literal: &str) -> String {
     out
 }
 
+/// Whether `name` can name an ARG or ENV variable: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_valid_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Whether `name` is one of BuildKit's automatic platform arguments (`TARGETPLATFORM`, ...).
 pub fn is_automatic(name: &str) -> bool {
     knowledge::AUTOMATIC_ARGS.iter().any(|a| a.name == name)

@@ -13,10 +13,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use crate::analysis::Analysis;
+use crate::diagnostic::Edit;
 use crate::knowledge;
-use crate::model::{DeclarationKind, Model, Scope};
-use crate::rules::Edit;
+use crate::model::{self, DeclarationKind, Model, Scope};
+use crate::snapshot::Snapshot;
 
 /// How an occurrence uses the name, for document highlights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,7 +64,7 @@ impl std::error::Error for RenameError {}
 /// The declarations of the name at `offset`: the `AS` name of a stage (or its base image when it
 /// has no name), the declaration a variable use resolves to (for a bare `ARG X` in a stage, the
 /// global ARG it takes its value from), or a heredoc's delimiter. Empty when there is none.
-pub fn definition(analysis: &Analysis, offset: usize) -> Vec<Range<usize>> {
+pub fn definition(analysis: &Snapshot, offset: usize) -> Vec<Range<usize>> {
     let index = Index::build(analysis, offset);
     let Some(found) = index.at(offset) else {
         return Vec::new();
@@ -78,7 +78,7 @@ pub fn definition(analysis: &Analysis, offset: usize) -> Vec<Range<usize>> {
 /// Every occurrence of the name at `offset`, sorted and without duplicates; declarations only
 /// when `include_declaration`.
 pub fn references(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Range<usize>> {
@@ -97,7 +97,7 @@ pub fn references(
 }
 
 /// Every occurrence of the name at `offset` with how it is used, sorted by range.
-pub fn highlights(analysis: &Analysis, offset: usize) -> Vec<Highlight> {
+pub fn highlights(analysis: &Snapshot, offset: usize) -> Vec<Highlight> {
     let index = Index::build(analysis, offset);
     let Some(found) = index.at(offset) else {
         return Vec::new();
@@ -115,7 +115,7 @@ pub fn highlights(analysis: &Analysis, offset: usize) -> Vec<Highlight> {
 }
 
 /// The range of the name a rename at `offset` would change, or why nothing can be renamed there.
-pub fn prepare_rename(analysis: &Analysis, offset: usize) -> Result<Range<usize>, RenameError> {
+pub fn prepare_rename(analysis: &Snapshot, offset: usize) -> Result<Range<usize>, RenameError> {
     let index = Index::build(analysis, offset);
     let found = index.renamable_at(offset)?;
     Ok(found.range.clone())
@@ -124,7 +124,7 @@ pub fn prepare_rename(analysis: &Analysis, offset: usize) -> Result<Range<usize>
 /// The edits that rename the name at `offset` to `new_name` everywhere it occurs, sorted by range,
 /// or why the rename would be wrong.
 pub fn rename(
-    analysis: &Analysis,
+    analysis: &Snapshot,
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<Edit>, RenameError> {
@@ -219,7 +219,7 @@ impl<'a> Index<'a> {
     /// The index of the names that matter at `offset`: every stage and heredoc, and the
     /// variables named like the one under the cursor (only a name shared with it can belong to
     /// the same variable).
-    fn build(analysis: &'a Analysis, offset: usize) -> Index<'a> {
+    fn build(analysis: &'a Snapshot, offset: usize) -> Index<'a> {
         let mut index = Index {
             text: analysis.text(),
             model: analysis.model(),
@@ -670,7 +670,7 @@ impl<'a> Index<'a> {
     }
 
     fn check_variable_name(&self, group: usize, new_name: &str) -> Result<(), RenameError> {
-        if !is_valid_variable_name(new_name) {
+        if !model::is_valid_variable_name(new_name) {
             return Err(RenameError::new(format!(
                 "`{new_name}` is not a valid variable name: use letters, digits and `_`, not \
                  starting with a digit."
@@ -912,15 +912,6 @@ pub fn is_valid_stage_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
 }
 
-/// Whether `name` can name an ARG or ENV variable: `[A-Za-z_][A-Za-z0-9_]*`.
-pub fn is_valid_variable_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// Whether `name` is a heredoc delimiter that needs no quoting and cannot be mistaken for
 /// anything else: a letter or `_`, then letters, digits, `_`, `-` or `.`.
 fn is_valid_heredoc_delimiter(name: &str) -> bool {
@@ -939,13 +930,13 @@ mod tests {
 
     use super::*;
 
-    fn fixture(fixture: &str) -> (Analysis, usize) {
+    fn fixture(fixture: &str) -> (Snapshot, usize) {
         let offset = fixture.find("$0").expect("fixture has a $0 cursor");
         let text = fixture.replacen("$0", "", 1);
-        (Analysis::from_text(&text), offset)
+        (Snapshot::from_text(&text), offset)
     }
 
-    fn show(analysis: &Analysis, ranges: &[Range<usize>]) -> String {
+    fn show(analysis: &Snapshot, ranges: &[Range<usize>]) -> String {
         let mut out = String::new();
         for range in ranges {
             let covered = analysis.text().get(range.clone()).unwrap_or("<invalid>");
@@ -1479,7 +1470,7 @@ mod tests {
             10..11 "b"
         "#]],
         );
-        let analysis = Analysis::from_text("FROM a AS b\n");
+        let analysis = Snapshot::from_text("FROM a AS b\n");
         assert!(definition(&analysis, 10_000).is_empty());
         assert!(prepare_rename(&analysis, usize::MAX).is_err());
     }

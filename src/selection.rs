@@ -5,11 +5,11 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::analysis::Analysis;
+use crate::snapshot::Snapshot;
 
 /// The ranges around `offset`, innermost first, each strictly containing the one before and
 /// all containing `offset`.
-pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<Range<usize>> {
+pub fn selection_ranges(analysis: &Snapshot, offset: usize) -> Vec<Range<usize>> {
     let text = analysis.text();
     let offset = crate::text::floor_char_boundary(text, offset);
     let mut ranges: Vec<Range<usize>> = Vec::new();
@@ -118,7 +118,7 @@ mod tests {
     fn check(fixture: &str, expect: Expect) {
         let offset = fixture.find("$0").expect("a $0 marker");
         let text = fixture.replace("$0", "");
-        let analysis = Analysis::from_text(&text);
+        let analysis = Snapshot::from_text(&text);
         let rendered: Vec<String> = selection_ranges(&analysis, offset)
             .into_iter()
             .map(|range| format!("{range:?} {:?}", &text[range.clone()]))
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn any_offset_of_any_text_is_safe() {
         let text = "FROM é\u{1F600}\nRUN \"x\\\n\tyé\nCOPY <<A\n";
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         for offset in 0..=text.len() + 2 {
             let ranges = selection_ranges(&analysis, offset);
             for pair in ranges.windows(2) {

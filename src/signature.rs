@@ -8,10 +8,10 @@
 
 use std::ops::Range;
 
-use crate::analysis::Analysis;
 use crate::context::{self, Place, Word};
 use crate::knowledge;
 use crate::model::{Form, Instruction, Model};
+use crate::snapshot::Snapshot;
 
 /// The answer to a signature help request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub struct Parameter {
 
 /// Signature help at byte offset `offset`: `None` outside an instruction's arguments, in a
 /// comment or a heredoc body, and for unknown instructions.
-pub fn signature_help(analysis: &Analysis, offset: usize) -> Option<SignatureHelp> {
+pub fn signature_help(analysis: &Snapshot, offset: usize) -> Option<SignatureHelp> {
     let text = analysis.text();
     let offset = crate::text::floor_char_boundary(text, offset);
     let Place::Line(line) = context::place(analysis, offset) else {
@@ -128,7 +128,7 @@ fn onbuild_help() -> Option<SignatureHelp> {
 
 /// Every word of the logical line around `offset`, after the cursor too: the words the context
 /// finds from the line's end.
-fn whole_line(analysis: &Analysis, offset: usize, before: &[Word], current: &Word) -> Vec<Word> {
+fn whole_line(analysis: &Snapshot, offset: usize, before: &[Word], current: &Word) -> Vec<Word> {
     let end = logical_line_end(analysis.text(), offset, analysis.model().escape);
     if let Place::Line(line) = context::place(analysis, end) {
         let mut words = line.words;
@@ -1234,10 +1234,10 @@ mod tests {
     use super::*;
 
     /// Splits a fixture at its `$0` cursor marker.
-    fn at_cursor(fixture: &str) -> (Analysis, usize) {
+    fn at_cursor(fixture: &str) -> (Snapshot, usize) {
         let offset = fixture.find("$0").expect("fixture has a $0 cursor");
         let text = fixture.replacen("$0", "", 1);
-        (Analysis::from_text(&text), offset)
+        (Snapshot::from_text(&text), offset)
     }
 
     /// The signatures' labels, the active one starred, then the active parameter's range and
@@ -2001,7 +2001,7 @@ mod tests {
             "\u{feff}RUN --mount=\"type=cache,target=/x\" y",
         ];
         for text in texts {
-            let analysis = Analysis::from_text(text);
+            let analysis = Snapshot::from_text(text);
             for offset in 0..=text.len() + 2 {
                 if let Some(help) = signature_help(&analysis, offset) {
                     assert_sane(&help);
@@ -2058,7 +2058,7 @@ mod tests {
         for path in files {
             let bytes = std::fs::read(&path).expect("readable corpus file");
             let text = String::from_utf8_lossy(&bytes);
-            let analysis = Analysis::from_text(&text);
+            let analysis = Snapshot::from_text(&text);
             for instruction in &analysis.model().instructions {
                 let range = &instruction.range;
                 let keyword_end = instruction.keyword_range.end;

@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
-use crate::analysis::Analysis;
 use crate::model::{self, Declaration, DeclarationKind, Instruction, Model, Stage};
+use crate::snapshot::Snapshot;
 
 /// The longest instruction summary shown beside a symbol, in characters.
 const DETAIL_CHARS: usize = 60;
@@ -48,7 +48,7 @@ pub struct Symbol {
 /// The outline of the document: parser directives and what comes before the first FROM (global
 /// ARGs as variables, any other instruction as itself), then one symbol per stage with its
 /// instructions as children and the variables of each ARG and ENV below those.
-pub fn document_symbols(analysis: &Analysis) -> Vec<Symbol> {
+pub fn document_symbols(analysis: &Snapshot) -> Vec<Symbol> {
     let model = analysis.model();
     let text = analysis.text();
     let mut symbols: Vec<Symbol> = model
@@ -84,7 +84,7 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<Symbol> {
 
 /// The symbols worth finding across files: the stages and the global build arguments, without
 /// children, in document order.
-pub fn workspace_symbols(analysis: &Analysis) -> Vec<Symbol> {
+pub fn workspace_symbols(analysis: &Snapshot) -> Vec<Symbol> {
     document_symbols(analysis)
         .into_iter()
         .filter(|symbol| matches!(symbol.kind, SymbolKind::Stage | SymbolKind::Argument))
@@ -265,7 +265,7 @@ mod tests {
     }
 
     fn check(text: &str, expect: Expect) {
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let mut out = String::new();
         render(text, &document_symbols(&analysis), 0, &mut out);
         expect.assert_eq(&out);
@@ -326,7 +326,7 @@ mod tests {
 
     #[test]
     fn workspace_symbols_are_stages_and_global_arguments() {
-        let analysis = Analysis::from_text("ARG V=1\nFROM a AS one\nARG W\nFROM one\n");
+        let analysis = Snapshot::from_text("ARG V=1\nFROM a AS one\nARG W\nFROM one\n");
         let names: Vec<(SymbolKind, String, usize)> = workspace_symbols(&analysis)
             .into_iter()
             .map(|s| (s.kind, s.name, s.children.len()))

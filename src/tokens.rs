@@ -13,9 +13,9 @@ use std::ops::Range;
 
 use tree_sitter::{Language, Node, TreeCursor};
 
-use crate::analysis::Analysis;
 use crate::knowledge;
 use crate::model::{DeclarationKind, Model};
+use crate::snapshot::Snapshot;
 
 /// What a token is. The names are LSP's standard token types, so themes colour them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,7 +137,7 @@ pub struct Token {
 /// The semantic tokens of the document, sorted, non-overlapping, each on one line; with
 /// `Some(range)`, only those that intersect `range`, found by walking only the parts of the
 /// tree that overlap it.
-pub fn tokens(analysis: &Analysis, range: Option<Range<usize>>) -> Vec<Token> {
+pub fn tokens(analysis: &Snapshot, range: Option<Range<usize>>) -> Vec<Token> {
     let text = analysis.text();
     let window = match range {
         Some(r) => {
@@ -896,7 +896,7 @@ mod tests {
             [start, end] => Some(start..end - 2),
             _ => None,
         };
-        let analysis = Analysis::from_text(&text);
+        let analysis = Snapshot::from_text(&text);
         let mut rendered = String::new();
         for token in tokens(&analysis, range) {
             let modifiers: Vec<&str> = token.modifiers.names().collect();
@@ -1337,7 +1337,7 @@ mod tests {
             "# escape=é\nRUN a é\n",
             "RUN \"é\r\né\"\r",
         ] {
-            let analysis = Analysis::from_text(text);
+            let analysis = Snapshot::from_text(text);
             let all = tokens(&analysis, None);
             let mut end = 0;
             for token in &all {

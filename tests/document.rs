@@ -5,8 +5,8 @@
 mod common;
 
 use common::Lcg;
+use dockls::document::Document;
 use dockls::syntax;
-use dockls::text::Document;
 
 const INSERTS: &[&str] = &[
     "RUN echo é\n",

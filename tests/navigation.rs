@@ -198,7 +198,7 @@ fn navigation_at_many_offsets_of_every_corpus_file() {
     assert!(answered > 100, "only {answered} renamable positions found");
 }
 
-fn apply(text: &str, edits: &[dockls::rules::Edit]) -> String {
+fn apply(text: &str, edits: &[dockls::diagnostic::Edit]) -> String {
     let mut out = text.to_owned();
     for edit in edits.iter().rev() {
         out.replace_range(edit.range.clone(), &edit.new_text);
@@ -207,7 +207,7 @@ fn apply(text: &str, edits: &[dockls::rules::Edit]) -> String {
 }
 
 /// Where `offset` of the old text is after `edits`, when no edit spans it.
-fn shifted(edits: &[dockls::rules::Edit], offset: usize) -> usize {
+fn shifted(edits: &[dockls::diagnostic::Edit], offset: usize) -> usize {
     let mut new = offset;
     for edit in edits.iter().filter(|e| e.range.end <= offset) {
         new = (new + edit.new_text.len()).saturating_sub(edit.range.len());

@@ -3,9 +3,9 @@
 //! is idempotent and keeps the instructions.
 
 use dockls::analysis::Analysis;
+use dockls::diagnostic::{apply_edits, Edit};
 use dockls::format::{self, FormatOptions};
 use dockls::lsp::actions::snippet_text;
-use dockls::rules::{apply_edits, Edit};
 use dockls::syntax;
 use proptest::prelude::*;
 

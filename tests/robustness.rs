@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use dockls::analysis::{Analysis, CompletionConfig, HoverConfig};
+use dockls::analysis::Analysis;
+use dockls::completion::CompletionConfig;
+use dockls::hover::HoverConfig;
 
 fn exercise(name: &str, text: &str) {
     let analysis = Analysis::from_text(text);
@@ -15,7 +17,7 @@ fn exercise(name: &str, text: &str) {
             diagnostic.range
         );
         for fix in diagnostic.fixes.iter().filter(|_| text.len() < 64 * 1024) {
-            let after = dockls::rules::apply_edits(text, &fix.edits);
+            let after = dockls::diagnostic::apply_edits(text, &fix.edits);
             // The fixed text analyses without a panic too.
             let _ = Analysis::from_text(&after).diagnostics();
         }

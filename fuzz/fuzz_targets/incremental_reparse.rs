@@ -1,4 +1,4 @@
-//! An initial text and a sequence of edits, applied to a `dockls::text::Document` with
+//! An initial text and a sequence of edits, applied to a `dockls::document::Document` with
 //! incremental reparses and compared with fresh parses. The checks live in
 //! `dockls_fuzz::check_incremental`; this file only gives the bytes their structure.
 

@@ -12,10 +12,13 @@
 
 use std::ops::Range;
 
-use dockls::analysis::{Analysis, CompletionConfig, HoverConfig, Severity};
+use dockls::analysis::Analysis;
+use dockls::completion::CompletionConfig;
+use dockls::diagnostic::Severity;
 use dockls::format::{self, FormatOptions};
+use dockls::hover::HoverConfig;
 use dockls::inlay::{self, InlayConfig};
-use dockls::{folding, links, rules, selection, signature, syntax};
+use dockls::{folding, links, selection, signature, syntax};
 
 /// Inputs shorter than this are queried at every offset; longer ones at a sample.
 const EVERY_OFFSET_BELOW: usize = 32;
@@ -103,7 +106,7 @@ fn assert_offset(text: &str, offset: usize, what: impl FnOnce() -> String) {
 }
 
 /// Asserts that edits are sorted, do not overlap and lie on character boundaries.
-fn assert_edits(text: &str, edits: &[rules::Edit], what: &str) {
+fn assert_edits(text: &str, edits: &[dockls::diagnostic::Edit], what: &str) {
     for edit in edits {
         assert_range(text, &edit.range, || format!("{what} edit {edit:?}"));
     }
@@ -256,7 +259,7 @@ fn check_navigation(analysis: &Analysis, offset: usize, rename: bool) -> bool {
         if rename {
             if let Ok(edits) = navigation::rename(analysis, offset, "renamed") {
                 assert_edits(text, &edits, "rename");
-                let renamed = rules::apply_edits(text, &edits);
+                let renamed = dockls::diagnostic::apply_edits(text, &edits);
                 let _ = Analysis::from_text(&renamed).diagnostics();
                 return true;
             }
@@ -286,7 +289,7 @@ fn check_diagnostics(analysis: &Analysis) {
                     format!("fix {:?} of {}: edit {edit:?}", fix.title, diagnostic.code)
                 });
             }
-            let fixed = rules::apply_edits(text, &fix.edits);
+            let fixed = dockls::diagnostic::apply_edits(text, &fix.edits);
             let after = Analysis::from_text(&fixed);
             if clean && fix.safe && !fix.is_snippet {
                 assert!(
@@ -561,7 +564,7 @@ pub struct SessionEdit {
     pub reparse: bool,
 }
 
-/// Applies `edit` to `text` as [`dockls::text::Document::edit`] documents it: the range is
+/// Applies `edit` to `text` as [`dockls::document::Document::edit`] documents it: the range is
 /// clamped to the text, its start moves to the character boundary at or before it, a non-empty
 /// range's end grows to the boundary at or after it, and an empty range stays empty.
 pub fn apply_to_string(text: &mut String, edit: &SessionEdit) {
@@ -606,11 +609,11 @@ fn byte_ranges(tree: &tree_sitter::Tree) -> Vec<(u16, usize, usize, bool)> {
     nodes
 }
 
-/// Replays an editing session on a [`dockls::text::Document`] and checks it against a String
+/// Replays an editing session on a [`dockls::document::Document`] and checks it against a String
 /// edited the same way and against fresh parses: same text after every edit; after every
 /// reparse, the same tree (S-expression and byte ranges) and the same diagnostics.
 pub fn check_incremental(initial: &str, edits: &[SessionEdit]) {
-    let mut document = dockls::text::Document::new(initial);
+    let mut document = dockls::document::Document::new(initial);
     let mut expected = initial.to_owned();
     let last = edits.len().saturating_sub(1);
     for (step, edit) in edits.iter().enumerate() {
@@ -633,7 +636,7 @@ pub fn check_incremental(initial: &str, edits: &[SessionEdit]) {
 }
 
 fn check_against_fresh_parse(
-    document: &dockls::text::Document,
+    document: &dockls::document::Document,
     text: &str,
     step: usize,
     with_diagnostics: bool,

@@ -19,9 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::analysis::{Analysis, Diagnostic, Severity};
+use crate::analysis::Analysis;
 use crate::config::{self, ConfigProblem};
-use crate::rules::{self, Edit, RuleConfig};
+use crate::diagnostic::Edit;
+use crate::diagnostic::{apply_edits, Diagnostic, Severity, SYNTAX_ERROR};
+use crate::rules::{self, RuleConfig};
 
 use super::{docs, output, EXIT_FAILURE, EXIT_OK};
 
@@ -539,7 +541,7 @@ pub fn apply_safe_fixes(
         }
         let count = edits.len();
         let edits: Vec<Edit> = edits.into_iter().flatten().collect();
-        let new_text = rules::apply_edits(&text, &edits);
+        let new_text = apply_edits(&text, &edits);
         if new_text == text {
             break;
         }
@@ -555,7 +557,10 @@ pub fn apply_safe_fixes(
 }
 
 fn syntax_errors(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics.iter().filter(|d| d.rule.is_none()).count()
+    diagnostics
+        .iter()
+        .filter(|d| d.code == SYNTAX_ERROR)
+        .count()
 }
 
 /// The edits of the first safe fix of each diagnostic, skipping a fix that touches the bytes of
@@ -887,7 +892,7 @@ mod tests {
 
     #[test]
     fn overlapping_fixes_wait_for_the_next_round() {
-        let fix = |range: std::ops::Range<usize>| rules::Fix {
+        let fix = |range: std::ops::Range<usize>| crate::diagnostic::Fix {
             title: String::new(),
             edits: vec![Edit {
                 range,
@@ -902,7 +907,6 @@ mod tests {
             code: "test",
             message: String::new(),
             fixes,
-            rule: None,
         };
         let mut snippet = fix(20..21);
         snippet.is_snippet = true;

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::analysis::{Diagnostic, Severity};
 use crate::config::severity_name;
+use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rules::{self, Rule};
 
 use super::check::FileReport;
@@ -285,8 +285,8 @@ pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 "severity": severity_name(diagnostic.severity),
                 "code": diagnostic.code,
                 "message": diagnostic.message,
-                "aliases": aliases(diagnostic.rule),
-                "url": diagnostic.rule.map(|rule| rule_docs_url(rule.name)),
+                "aliases": aliases(rules::named(diagnostic.code)),
+                "url": rules::named(diagnostic.code).map(|rule| rule_docs_url(rule.name)),
                 "fixes": fixes,
             }));
         }
@@ -418,7 +418,7 @@ pub fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
         for diagnostic in &report.diagnostics {
             let start = lines.position(diagnostic.range.start);
             let end = lines.position(diagnostic.range.end.max(diagnostic.range.start));
-            let rule_index = match diagnostic.rule {
+            let rule_index = match rules::named(diagnostic.code) {
                 Some(rule) => all.iter().position(|r| r.name == rule.name),
                 None => Some(all.len()),
             };
@@ -481,7 +481,7 @@ pub fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn sarif_fix(lines: &Lines, location: &Value, fix: &rules::Fix) -> Value {
+fn sarif_fix(lines: &Lines, location: &Value, fix: &Fix) -> Value {
     let replacements: Vec<Value> = fix
         .edits
         .iter()
@@ -533,7 +533,6 @@ mod tests {
             code: "some-rule",
             message: "something".to_owned(),
             fixes: Vec::new(),
-            rule: None,
         };
         let mut out = Vec::new();
         write_human(

@@ -10,8 +10,9 @@ use std::ops::Range;
 
 use serde_json::{json, Value};
 
-use crate::analysis::{Analysis, Diagnostic};
-use crate::rules::{self, Context, Edit, Fix};
+use crate::analysis::Analysis;
+use crate::diagnostic::{apply_edits, Diagnostic, Edit, Fix};
+use crate::rules::{self, Context};
 use crate::syntax;
 
 /// What a diagnostic's `data` holds.
@@ -65,7 +66,7 @@ pub fn find<'a>(
         .unwrap_or_default()
         .iter()
         .take_while(|diagnostic| diagnostic.range == data.range)
-        .filter(|diagnostic| diagnostic.rule.is_some_and(|rule| rule.name == data.rule));
+        .filter(|diagnostic| diagnostic.code == data.rule);
     let first = candidates.next()?;
     Some(
         std::iter::once(first)
@@ -85,7 +86,7 @@ pub struct QuickFix {
 
 /// The quick fixes of a diagnostic: the rule's fixes, then "suppress here".
 pub fn quick_fixes(context: &Context, diagnostic: &Diagnostic) -> Vec<QuickFix> {
-    let Some(rule) = diagnostic.rule else {
+    let Some(rule) = rules::named(diagnostic.code) else {
         return Vec::new();
     };
     let mut fixes: Vec<QuickFix> = diagnostic
@@ -113,7 +114,7 @@ pub fn quick_fixes(context: &Context, diagnostic: &Diagnostic) -> Vec<QuickFix> 
 /// The rule-wide fix a diagnostic's rule offers besides its own fixes (merging all consecutive
 /// RUNs for `split-run-layers`).
 pub fn rule_wide_fix(context: &Context, diagnostic: &Diagnostic) -> Option<Fix> {
-    rules::fix_all(diagnostic.rule?, context).filter(|fix| !fix.edits.is_empty())
+    rules::fix_all(rules::named(diagnostic.code)?, context).filter(|fix| !fix.edits.is_empty())
 }
 
 /// One fix for the whole file: every rule-wide fix of a rule that reports, then the first safe
@@ -123,7 +124,7 @@ pub fn fix_all(analysis: &Analysis, context: &Context, current: &[Diagnostic]) -
     let mut taken: Vec<Edit> = Vec::new();
     let mut rule_wide: Vec<&str> = Vec::new();
     for diagnostic in current {
-        let Some(rule) = diagnostic.rule else {
+        let Some(rule) = rules::named(diagnostic.code) else {
             continue;
         };
         if rule_wide.contains(&rule.name) {
@@ -137,10 +138,7 @@ pub fn fix_all(analysis: &Analysis, context: &Context, current: &[Diagnostic]) -
         }
     }
     for diagnostic in current {
-        if diagnostic
-            .rule
-            .is_some_and(|rule| rule_wide.contains(&rule.name))
-        {
+        if rule_wide.contains(&diagnostic.code) {
             continue;
         }
         let Some(fix) = diagnostic
@@ -159,7 +157,7 @@ pub fn fix_all(analysis: &Analysis, context: &Context, current: &[Diagnostic]) -
     }
     // A fix must never break the file: compare syntax errors before and after.
     let text = analysis.text();
-    let fixed = rules::apply_edits(text, &taken);
+    let fixed = apply_edits(text, &taken);
     let after = Analysis::from_text(&fixed);
     let errors_before = syntax::syntax_errors(analysis.tree(), text.as_bytes()).len();
     let errors_after = syntax::syntax_errors(after.tree(), fixed.as_bytes()).len();
@@ -284,10 +282,11 @@ fn tab_stop(chars: &[char], at: &mut usize, out: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::SYNTAX_ERROR;
     use crate::rules::RuleConfig;
 
     fn context<'a>(analysis: &'a Analysis, config: &'a RuleConfig) -> Context<'a> {
-        analysis.rule_context(config, None)
+        rules::Context::new(analysis, config, None)
     }
 
     #[test]
@@ -359,7 +358,7 @@ mod tests {
         let current = analysis.diagnostics_with(&RuleConfig::default(), None);
         let codes: Vec<&str> = current.iter().map(|d| d.code).collect();
         assert!(codes.len() >= 5, "{codes:?}");
-        for diagnostic in current.iter().filter(|d| d.rule.is_some()) {
+        for diagnostic in current.iter().filter(|d| d.code != SYNTAX_ERROR) {
             let data = DiagnosticData {
                 version: 1,
                 rule: diagnostic.code.to_owned(),
@@ -381,7 +380,7 @@ mod tests {
         let context = context(&analysis, &config);
         let current = analysis.diagnostics_with(&config, None);
         let fix = fix_all(&analysis, &context, &current).expect("a fix");
-        let fixed = rules::apply_edits(text, &fix.edits);
+        let fixed = apply_edits(text, &fix.edits);
         assert_eq!(fixed, "FROM alpine:3\nRUN a \\\n    && b\nRUN c\n");
         let clean = Analysis::from_text("FROM alpine:3\nRUN a\n");
         let context = super::tests::context(&clean, &config);

@@ -12,13 +12,15 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::actions::{snippet_text, DiagnosticData};
-use crate::analysis::{CompletionItem, CompletionKind, Diagnostic, Hover, Severity};
+use crate::completion::{CompletionItem, CompletionKind};
 use crate::config::ConfigProblem;
+use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::folding::{Fold, FoldKind};
+use crate::hover::Hover;
 use crate::inlay::{InlayHint, InlayKind};
 use crate::links::Link;
 use crate::navigation::{Highlight, HighlightKind};
-use crate::rules::{Edit, Fix};
+use crate::rules;
 use crate::signature::SignatureHelp;
 use crate::symbols::{Symbol, SymbolKind};
 use crate::tokens::{Modifiers, Token as CoreToken, TokenKind};
@@ -203,7 +205,7 @@ pub fn diagnostic(
     encoding: PositionEncoding,
     version: i32,
 ) -> lsp::Diagnostic {
-    let rule = diagnostic.rule;
+    let rule = rules::named(diagnostic.code);
     lsp::Diagnostic {
         range: range(rope, diagnostic.range.clone(), encoding),
         severity: Some(severity(diagnostic.severity)),

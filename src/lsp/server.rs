@@ -39,10 +39,13 @@ use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
 use super::memory;
 use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
-use crate::analysis::{Analysis, CompletionConfig, HoverConfig};
+use crate::analysis::Analysis;
+use crate::completion::CompletionConfig;
 use crate::config::ConfigProblem;
-use crate::rules::{self, Fix};
-use crate::text::Document;
+use crate::diagnostic::Fix;
+use crate::document::Document;
+use crate::hover::HoverConfig;
+use crate::rules;
 use crate::{folding, format, inlay, links, navigation, selection, signature, symbols, tokens};
 
 /// The custom request that returns the server's text of a document, for tests and for
@@ -985,7 +988,7 @@ fn compute_actions(
 ) -> ComputedActions {
     let dockerignore = settings.dockerignore.as_deref();
     let current = analysis.diagnostics_with(&settings.rules, dockerignore);
-    let context = analysis.rule_context(&settings.rules, dockerignore);
+    let context = rules::Context::new(analysis, &settings.rules, dockerignore);
     let mut computed = ComputedActions {
         quick_fixes: Vec::new(),
         rule_wide: Vec::new(),
@@ -1000,7 +1003,7 @@ fn compute_actions(
         computed
             .quick_fixes
             .push(actions::quick_fixes(&context, found));
-        let Some(rule) = found.rule else {
+        let Some(rule) = rules::named(found.code) else {
             continue;
         };
         match rule_wide_rules.iter().position(|name| *name == rule.name) {

@@ -227,7 +227,7 @@ fn dockerignore(cache: &FileCache, dockerfile: &Path) -> Option<Arc<str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Severity;
+    use crate::diagnostic::Severity;
     use crate::rules;
 
     /// A fresh directory under the system's temporary directory, removed on drop.

@@ -1,8 +1,9 @@
 //! A RUN that only cleans package caches after the RUN that filled them: the files live on in
 //! the earlier layer, so the image is no smaller.
 
-use super::{shell, Category, Context, Edit, Report, Rule};
-use crate::analysis::Severity;
+use super::{shell, Category, Context, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::{collapse_continuations, Form, Instruction};
 
 pub static RULE: Rule = Rule {

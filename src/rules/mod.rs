@@ -9,8 +9,9 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use crate::analysis::Severity;
+use crate::diagnostic::{Edit, Fix, Severity};
 use crate::model::Model;
+use crate::snapshot::Snapshot;
 
 mod suppression;
 #[cfg(test)]
@@ -111,6 +112,11 @@ impl Rule {
     }
 }
 
+/// The rule named `name` exactly (a diagnostic's code), without aliases.
+pub fn named(name: &str) -> Option<&'static Rule> {
+    all().find(|r| r.name == name)
+}
+
 /// The rule with this name or alias.
 pub fn rule(name: &str) -> Option<&'static Rule> {
     all().find(|r| r.answers_to(name))
@@ -151,7 +157,23 @@ pub struct Context<'a> {
     pub dockerignore: Option<&'a str>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// What a rule sees of `snapshot`, with `config` and the build context's `.dockerignore`
+    /// (when there is one).
+    pub fn new(
+        snapshot: &'a Snapshot,
+        config: &'a RuleConfig,
+        dockerignore: Option<&'a str>,
+    ) -> Context<'a> {
+        Context {
+            text: snapshot.text(),
+            tree: snapshot.tree(),
+            model: snapshot.model(),
+            config,
+            dockerignore,
+        }
+    }
+
     /// The text of a byte range, empty when out of bounds.
     pub fn slice(&self, range: Range<usize>) -> &str {
         self.text.get(range).unwrap_or_default()
@@ -161,25 +183,6 @@ impl Context<'_> {
     pub fn line_of(&self, offset: usize) -> usize {
         self.model.line_of(offset)
     }
-}
-
-/// One replacement in the document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub new_text: String,
-}
-
-/// A change that resolves a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
-    /// Shown in the editor's quick-fix menu.
-    pub title: String,
-    pub edits: Vec<Edit>,
-    /// The new text uses snippet placeholders (`${1:tag}`); not applied by `dockls check --fix`.
-    pub is_snippet: bool,
-    /// Keeps the meaning of the file; `dockls check --fix` applies only these.
-    pub safe: bool,
 }
 
 /// A problem a rule found.
@@ -300,32 +303,6 @@ pub fn fix_all(rule: &Rule, context: &Context) -> Option<Fix> {
         "split-run-layers" => split_run_layers::merge_all(context),
         _ => None,
     }
-}
-
-/// Applies non-overlapping edits to `text`; later edits first so offsets stay valid. Edits that
-/// overlap an earlier one are skipped.
-pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut kept: Vec<&Edit> = Vec::new();
-    for edit in sorted {
-        if kept
-            .last()
-            .is_none_or(|last| last.range.end <= edit.range.start)
-        {
-            kept.push(edit);
-        }
-    }
-    let mut out = text.to_owned();
-    for edit in kept.iter().rev() {
-        if edit.range.end <= out.len()
-            && out.is_char_boundary(edit.range.start)
-            && out.is_char_boundary(edit.range.end)
-        {
-            out.replace_range(edit.range.clone(), &edit.new_text);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Consecutive RUN instructions that could be one layer, and the fix that merges them.
 
-use super::{shell, Category, Context, Edit, Fix, Report, Rule};
-use crate::analysis::Severity;
+use super::{shell, Category, Context, Report, Rule};
+use crate::diagnostic::Severity;
+use crate::diagnostic::{Edit, Fix};
 use crate::model::{Flag, Form, Instruction, Stage};
 
 pub static RULE: Rule = Rule {
@@ -358,7 +359,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::rules::apply_edits;
+    use crate::diagnostic::apply_edits;
     use crate::rules::testing::{findings, fixed, render};
 
     #[test]
@@ -416,9 +417,9 @@ mod tests {
         let text = "FROM a:1\nRUN a\nRUN b\nRUN c\nCOPY x y\nRUN d\nRUN e\n";
         let found = findings(&RULE, text);
         assert_eq!(found.len(), 3);
-        let analysis = crate::analysis::Analysis::from_text(text);
+        let analysis = crate::snapshot::Snapshot::from_text(text);
         let config = crate::rules::RuleConfig::default();
-        let context = analysis.rule_context(&config, None);
+        let context = crate::rules::Context::new(&analysis, &config, None);
         let all = merge_all(&context).expect("something to merge");
         let after = apply_edits(text, &all.edits);
         assert_eq!(
@@ -431,9 +432,9 @@ mod tests {
     #[test]
     fn merge_all_leaves_suppressed_pairs_apart() {
         let text = "FROM a:1\nRUN a\n# dockls ignore=split-run-layers\nRUN b\nRUN c\n";
-        let analysis = crate::analysis::Analysis::from_text(text);
+        let analysis = crate::snapshot::Snapshot::from_text(text);
         let config = crate::rules::RuleConfig::default();
-        let context = analysis.rule_context(&config, None);
+        let context = crate::rules::Context::new(&analysis, &config, None);
         let all = merge_all(&context).expect("the unsuppressed pair merges");
         assert_eq!(
             apply_edits(text, &all.edits),
@@ -446,11 +447,9 @@ mod tests {
     #[test]
     fn no_fix_when_a_quote_is_left_open() {
         let context_text = "FROM alpine:3.20\nRUN echo [\"\nRUN echo world\n";
-        let analysis = crate::analysis::Analysis::from_text(context_text);
-        let found = analysis
-            .diagnostics()
+        let found = crate::rules::testing::findings(&RULE, context_text)
             .into_iter()
-            .find(|d| d.code == "split-run-layers")
+            .next()
             .expect("the split is reported");
         assert!(found.fixes.is_empty(), "{:?}", found.fixes);
         assert!(quote_left_open("echo 'it''s", '\\'));

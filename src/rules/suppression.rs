@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-use super::{Context, Edit, Rule};
+use super::{Context, Rule};
+use crate::diagnostic::Edit;
 
 /// The suppressions of one document.
 #[derive(Debug, Default)]
@@ -146,13 +147,14 @@ mod tests {
 
     #[test]
     fn suppress_edit_adds_or_extends_a_comment() {
-        use crate::analysis::Analysis;
-        use crate::rules::{apply_edits, check, rule, RuleConfig};
+        use crate::diagnostic::apply_edits;
+        use crate::rules::{check, rule, RuleConfig};
+        use crate::snapshot::Snapshot;
 
         let text = "FROM python\n  RUM x\n";
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let config = RuleConfig::default();
-        let context = analysis.rule_context(&config, None);
+        let context = crate::rules::Context::new(&analysis, &config, None);
         let unknown = rule("unknown-instruction").unwrap();
         let edit = suppress_edit(&context, unknown, 14);
         let after = apply_edits(text, &[edit]);
@@ -161,8 +163,8 @@ mod tests {
             "FROM python\n  # dockls ignore=unknown-instruction\n  RUM x\n"
         );
 
-        let analysis = Analysis::from_text(&after);
-        let context = analysis.rule_context(&config, None);
+        let analysis = Snapshot::from_text(&after);
+        let context = crate::rules::Context::new(&analysis, &config, None);
         let found: Vec<&str> = check(&context).iter().map(|(f, _)| f.rule.name).collect();
         assert_eq!(found, ["untagged-base-image"]);
         let untagged = rule("DL3006").unwrap();
@@ -175,13 +177,13 @@ mod tests {
 
     #[test]
     fn hadolint_and_buildkit_suppressions_are_honoured() {
-        use crate::analysis::Analysis;
         use crate::rules::{check, RuleConfig};
+        use crate::snapshot::Snapshot;
 
         let text = "# check=skip=StageNameCasing\n# hadolint ignore=DL3006\nFROM python AS Build\nFROM python\n";
-        let analysis = Analysis::from_text(text);
+        let analysis = Snapshot::from_text(text);
         let config = RuleConfig::default();
-        let context = analysis.rule_context(&config, None);
+        let context = crate::rules::Context::new(&analysis, &config, None);
         let found: Vec<(&str, usize)> = check(&context)
             .iter()
             .map(|(f, _)| (f.rule.name, f.range.start))

@@ -1,8 +1,9 @@
 //! Test helpers shared by the rules: run one rule on a fixture and render what it finds, apply
 //! its fixes.
 
-use super::{apply_edits, Finding, Report, Rule, RuleConfig};
-use crate::analysis::Analysis;
+use super::{Finding, Report, Rule, RuleConfig};
+use crate::diagnostic::apply_edits;
+use crate::snapshot::Snapshot;
 
 /// The findings of `rule` on `text`, with default settings and no suppressions.
 pub fn findings(rule: &'static Rule, text: &str) -> Vec<Finding> {
@@ -15,8 +16,8 @@ pub fn findings_with(
     config: &RuleConfig,
     dockerignore: Option<&str>,
 ) -> Vec<Finding> {
-    let analysis = Analysis::from_text(text);
-    let context = analysis.rule_context(config, dockerignore);
+    let analysis = Snapshot::from_text(text);
+    let context = crate::rules::Context::new(&analysis, config, dockerignore);
     let mut report = Report::new(rule);
     (rule.check)(&context, &mut report);
     report.into_findings()

@@ -1,7 +1,8 @@
 //! An instruction name BuildKit does not know, usually a typo.
 
-use super::{Category, Context, Edit, Report, Rule};
-use crate::analysis::Severity;
+use super::{Category, Context, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::knowledge;
 
 pub static RULE: Rule = Rule {

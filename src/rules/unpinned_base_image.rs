@@ -3,8 +3,9 @@
 
 use std::ops::Range;
 
-use super::{Category, Context, Edit, Report, Rule};
-use crate::analysis::Severity;
+use super::{Category, Context, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::{ImageParts, Stage};
 
 pub static UNTAGGED: Rule = Rule {

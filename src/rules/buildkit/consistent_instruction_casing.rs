@@ -1,7 +1,8 @@
 //! Instruction keywords cased differently from the rest of the file.
 
-use super::super::{Category, Context, Edit, Report, Rule};
-use crate::analysis::Severity;
+use super::super::{Category, Context, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     name: "consistent-instruction-casing",

@@ -2,7 +2,7 @@
 
 use super::super::{Category, Context, Report, Rule};
 use super::dockerignore::Dockerignore;
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::Form;
 
 pub static RULE: Rule = Rule {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::super::{Category, Context, Report, Rule};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::Stage;
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,9 @@
 //! An EXPOSE protocol not in lower case.
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     name: "expose-proto-casing",

@@ -1,8 +1,9 @@
 //! `AS` in a FROM line cased differently from `FROM`.
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     name: "from-as-casing",

@@ -1,7 +1,8 @@
 //! `FROM --platform=` with a fixed platform.
 
-use super::super::{Category, Context, Edit, Report, Rule};
-use crate::analysis::Severity;
+use super::super::{Category, Context, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     name: "from-platform-flag-const-disallowed",

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::{Declaration, Scope};
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,9 @@
 //! A comment right above a stage or ARG that does not describe it.
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     name: "invalid-definition-description",

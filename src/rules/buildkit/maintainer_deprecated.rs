@@ -1,8 +1,9 @@
 //! The deprecated MAINTAINER instruction.
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::collapse_continuations;
 
 pub static RULE: Rule = Rule {

@@ -55,8 +55,9 @@ pub static RULES: &[&Rule] = &[
 #[cfg(test)]
 mod tests {
     use super::RULES;
+    use crate::diagnostic::apply_edits;
     use crate::rules::testing::findings_with;
-    use crate::rules::{apply_edits, RuleConfig};
+    use crate::rules::RuleConfig;
 
     #[test]
     fn odd_input_does_not_panic() {

@@ -1,7 +1,7 @@
 //! A stage named like one of BuildKit's reserved names.
 
 use super::super::{Category, Context, Report, Rule};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 
 /// Names that already mean something in `FROM` and `--from`.
 const RESERVED: &[(&str, &str)] = &[

@@ -1,7 +1,7 @@
 //! ARG or ENV names that look like credentials.
 
 use super::super::{Category, Context, Report, Rule};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
 
 /// Words that mark a name as a secret when they are one of its `_`-separated parts.

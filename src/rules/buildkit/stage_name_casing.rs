@@ -1,7 +1,8 @@
 //! A stage name with upper-case letters.
 
-use super::super::{Category, Context, Edit, Report, Rule};
-use crate::analysis::Severity;
+use super::super::{Category, Context, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::Instruction;
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,9 @@
 //! A variable in a FROM line that no global ARG declares.
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::is_automatic;
 
@@ -91,7 +92,7 @@ fn check(context: &Context, report: &mut Report) {
             );
         }
         // Only a valid name can be declared (`$$` reads as a variable named `$`).
-        if declared_by_fix.contains(&name) || !crate::navigation::is_valid_variable_name(name) {
+        if declared_by_fix.contains(&name) || !crate::model::is_valid_variable_name(name) {
             continue;
         }
         declared_by_fix.push(name);

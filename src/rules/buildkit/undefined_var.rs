@@ -2,9 +2,10 @@
 
 use std::collections::HashSet;
 
-use super::super::{Category, Context, Edit, Report, Rule};
+use super::super::{Category, Context, Report, Rule};
 use super::util;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::{Expander, Model, Scope};
 

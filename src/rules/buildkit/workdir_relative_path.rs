@@ -1,7 +1,7 @@
 //! A relative WORKDIR before any absolute one.
 
 use super::super::{Category, Context, Report, Rule};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::{collapse_continuations, Model};
 
 pub static RULE: Rule = Rule {

@@ -1,9 +1,10 @@
 //! ADD used for local files and folders, where COPY does the same without surprises.
 
 use super::util::{path_arguments, with_triggers};
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "add-instead-of-copy",

@@ -1,7 +1,7 @@
 //! `COPY --from=<stage> / /`: the whole file system of another stage or image.
 
 use super::util::path_arguments;
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

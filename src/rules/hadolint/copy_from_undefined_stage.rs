@@ -1,7 +1,7 @@
 //! `COPY --from` names no stage defined before it.
 
 use super::util::drop_quotes;
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

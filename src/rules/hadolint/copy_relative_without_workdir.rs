@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::util::{base_chain, path_arguments};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::Instruction;
 use crate::rules::{Category, Context, Report, Rule};
 

@@ -2,7 +2,7 @@
 //! climbs out with `..`.
 
 use super::util::{path_arguments, with_triggers};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

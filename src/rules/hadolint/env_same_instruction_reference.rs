@@ -1,9 +1,10 @@
 //! A variable used in the ENV instruction that defines it, where it still has its old value.
 
 use super::util::newline;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "env-same-instruction-reference",

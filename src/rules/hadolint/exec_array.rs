@@ -3,8 +3,9 @@
 
 use std::ops::Range;
 
+use crate::diagnostic::Edit;
 use crate::model::{Form, Instruction};
-use crate::rules::{Context, Edit};
+use crate::rules::Context;
 
 /// What keeps an intended array from being JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]

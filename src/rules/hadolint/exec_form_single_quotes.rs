@@ -2,7 +2,7 @@
 
 use super::exec_array::{broken_array, consequence, Mistake};
 use super::util::with_triggers;
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,8 @@
 //! FROM with a `--platform` flag.
 
-use crate::analysis::Severity;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "from-platform-flag",

@@ -1,8 +1,9 @@
 //! An image without a HEALTHCHECK.
 
 use super::util::{base_chain, newline, stages_copied_from};
-use crate::analysis::Severity;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "healthcheck-missing",

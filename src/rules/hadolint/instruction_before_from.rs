@@ -1,6 +1,6 @@
 //! An instruction other than ARG before the first FROM.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,7 @@
 //! The last USER of a stage switches to root, so its containers run as root.
 
 use super::util::arguments_text;
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

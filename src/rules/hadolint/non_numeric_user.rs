@@ -1,6 +1,6 @@
 //! USER names a user instead of a numeric id.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

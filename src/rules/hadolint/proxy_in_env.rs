@@ -1,10 +1,11 @@
 //! Proxy settings baked into the image with ENV.
 
 use super::util::newline;
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::{Declaration, DeclarationKind};
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "proxy-in-env",

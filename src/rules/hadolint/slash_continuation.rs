@@ -1,9 +1,10 @@
 //! A RUN line that ends in ` /` where the escape character was meant, so the next lines become
 //! instructions of their own.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::Instruction;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "slash-continuation",

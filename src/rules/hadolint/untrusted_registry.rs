@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::util::{drop_quotes, with_triggers};
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::ImageParts;
 use crate::rules::{Category, Context, Report, Rule};
 

@@ -1,8 +1,9 @@
 //! The image never sets USER, so it runs as the base image's user, root for most.
 
 use super::util::{base_chain, newline};
-use crate::analysis::Severity;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "user-missing",

@@ -1,8 +1,9 @@
 //! COPY or ADD of several files to a destination without a trailing `/`.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 use super::util;
 

@@ -1,7 +1,8 @@
 //! A parser directive given twice.
 
-use crate::analysis::Severity;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "duplicate-parser-directive",

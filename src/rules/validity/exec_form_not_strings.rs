@@ -1,6 +1,6 @@
 //! An exec-form JSON array with something other than strings in it.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::model::Form;
 use crate::rules::{Category, Context, Report, Rule};
 

@@ -1,7 +1,8 @@
 //! Flags on `HEALTHCHECK NONE`, which BuildKit ignores.
 
-use crate::analysis::Severity;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
+use crate::rules::{Category, Context, Report, Rule};
 
 use super::util;
 

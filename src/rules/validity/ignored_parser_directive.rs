@@ -1,6 +1,6 @@
 //! A comment that looks like a parser directive but is read as a plain comment.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

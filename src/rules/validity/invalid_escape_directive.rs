@@ -1,6 +1,6 @@
 //! `# escape=` with a character other than `\` or backtick.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

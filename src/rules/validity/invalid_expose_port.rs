@@ -1,6 +1,6 @@
 //! EXPOSE with a port number out of range.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 use crate::syntax::NodeExt;
 

@@ -1,6 +1,6 @@
 //! A flag value BuildKit cannot read: durations, counts, booleans, modes and platforms.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::Flag;
 use crate::rules::{Category, Context, Report, Rule};

@@ -1,8 +1,9 @@
 //! A HEALTHCHECK BuildKit cannot read.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::rules::unknown_instruction::nearest;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 use super::util;
 

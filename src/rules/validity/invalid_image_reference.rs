@@ -1,6 +1,6 @@
 //! A FROM image that is not a valid image reference.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 use super::util;

@@ -4,10 +4,11 @@
 use crate::syntax::NodeExt;
 use std::ops::Range;
 
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::rules::unknown_instruction::nearest;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 use super::util;
 

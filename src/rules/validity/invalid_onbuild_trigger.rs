@@ -1,6 +1,6 @@
 //! ONBUILD with an instruction it cannot register.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

@@ -1,6 +1,6 @@
 //! A stage name BuildKit does not accept after `AS`.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 use super::invalid_mount_option;

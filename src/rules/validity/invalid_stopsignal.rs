@@ -1,6 +1,6 @@
 //! STOPSIGNAL with something that is not a signal.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 use super::util;

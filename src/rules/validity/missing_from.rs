@@ -1,6 +1,6 @@
 //! A Dockerfile without a FROM, or without any instruction at all.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,9 @@
 //! SHELL written in shell form.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Edit;
+use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Edit, Report, Rule};
+use crate::rules::{Category, Context, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "shell-not-json",

@@ -1,6 +1,6 @@
 //! A quote or `${` left open in a shell-form command.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 
 use super::unclosed_quote::unclosed;

@@ -1,6 +1,6 @@
 //! `${VAR...}` forms BuildKit's own expansion does not support.
 
-use crate::analysis::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Report, Rule};
 use crate::syntax::NodeExt;
 
