@@ -19,8 +19,9 @@
 //! 5. `snapshot`: one version of a document with its tree and model, what everything above reads.
 //! 6. `rules`: the checks, each in its own file with its documentation, fix and tests.
 //! 7. `context`, `completion`, `hover`, `signature`, `inlay`, `symbols`, `navigation`, `tokens`,
-//!    `format`, `folding`, `selection`, `links`, `diagnostics`, `config`: the editor features,
-//!    diagnostics (syntax errors and rule findings together) and the settings.
+//!    `format`, `folding`, `selection`, `links`, `diagnostics`, `fix_all`, `config`: the editor
+//!    features, diagnostics (syntax errors and rule findings together), the fix engine and the
+//!    settings.
 //! 8. `analysis`: the API the shells call: a snapshot that remembers its last diagnostics.
 //! 9. `lsp`, `cli`: the shells, the only code that does I/O.
 
@@ -32,6 +33,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod diagnostics;
 pub mod document;
+pub mod fix_all;
 pub mod folding;
 pub mod format;
 pub mod hover;

@@ -21,8 +21,8 @@ use std::sync::Mutex;
 
 use crate::analysis::Analysis;
 use crate::config::{self, ConfigProblem};
-use crate::diagnostic::Edit;
-use crate::diagnostic::{apply_edits, Diagnostic, Severity, SYNTAX_ERROR};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix_all::{fix_all, FixEnd, MAX_ROUNDS};
 use crate::rules::{self, RuleConfig};
 
 use super::{docs, output, EXIT_FAILURE, EXIT_OK};
@@ -36,10 +36,6 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// How many symbolic links are followed before a chain is called a loop, as Linux does.
 const MAX_SYMLINK_HOPS: usize = 40;
-
-/// How many rounds `--fix` runs at most: a fix can uncover another (a merged RUN that is now
-/// followed by another RUN), but a pair of fixes that undo each other must not loop forever.
-const MAX_FIX_ROUNDS: usize = 10;
 
 /// The output formats of `dockls check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -372,10 +368,21 @@ fn check_file(job: &Job, fix: bool) -> Outcome {
     };
     let dockerignore = dockerignore.as_deref();
     let mut fixed = 0;
-    if fix && utf8 {
-        let (new_text, count) = apply_safe_fixes(&text, &job.rule_config, dockerignore);
-        if count > 0 && new_text != text {
-            if let Err(error) = write_atomically(path, &new_text) {
+    let diagnostics = if fix && utf8 {
+        let result = fix_all(&text, &job.rule_config, dockerignore);
+        match result.end {
+            FixEnd::Done => {}
+            FixEnd::WouldBreak => warnings.push(format!(
+                "{}: a round of fixes would have added syntax errors; it was not applied",
+                path.display()
+            )),
+            FixEnd::TooManyRounds => warnings.push(format!(
+                "{}: safe fixes were still found after {MAX_ROUNDS} rounds; run --fix again",
+                path.display()
+            )),
+        }
+        if result.applied > 0 && result.text != text {
+            if let Err(error) = write_atomically(path, &result.text) {
                 return Outcome {
                     warnings,
                     result: Err(format!(
@@ -384,11 +391,13 @@ fn check_file(job: &Job, fix: bool) -> Outcome {
                     )),
                 };
             }
-            text = new_text;
-            fixed = count;
+            text = result.text;
+            fixed = result.applied;
         }
-    }
-    let diagnostics = Analysis::from_text(&text).diagnostics_with(&job.rule_config, dockerignore);
+        result.diagnostics
+    } else {
+        Analysis::from_text(&text).diagnostics_with(&job.rule_config, dockerignore)
+    };
     Outcome {
         warnings,
         result: Ok(FileReport {
@@ -521,78 +530,6 @@ fn replace_with(
         }
     }
     Ok(())
-}
-
-/// Applies the safe fixes (not snippets) round after round until none is left. A round whose
-/// result has more syntax errors than its input is dropped: a fix must never break the file.
-/// Returns the new text and how many fixes were applied.
-pub fn apply_safe_fixes(
-    text: &str,
-    config: &RuleConfig,
-    dockerignore: Option<&str>,
-) -> (String, usize) {
-    let mut text = text.to_owned();
-    let mut applied = 0;
-    let mut diagnostics = Analysis::from_text(&text).diagnostics_with(config, dockerignore);
-    for _ in 0..MAX_FIX_ROUNDS {
-        let edits = non_overlapping_safe_fixes(&diagnostics);
-        if edits.is_empty() {
-            break;
-        }
-        let count = edits.len();
-        let edits: Vec<Edit> = edits.into_iter().flatten().collect();
-        let new_text = apply_edits(&text, &edits);
-        if new_text == text {
-            break;
-        }
-        let new_diagnostics = Analysis::from_text(&new_text).diagnostics_with(config, dockerignore);
-        if syntax_errors(&new_diagnostics) > syntax_errors(&diagnostics) {
-            break;
-        }
-        text = new_text;
-        diagnostics = new_diagnostics;
-        applied += count;
-    }
-    (text, applied)
-}
-
-fn syntax_errors(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics
-        .iter()
-        .filter(|d| d.code == SYNTAX_ERROR)
-        .count()
-}
-
-/// The edits of the first safe fix of each diagnostic, skipping a fix that touches the bytes of
-/// one already taken (its diagnostic is fixed in a later round, against the new text).
-fn non_overlapping_safe_fixes(diagnostics: &[Diagnostic]) -> Vec<Vec<Edit>> {
-    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut chosen = Vec::new();
-    for diagnostic in diagnostics {
-        let Some(fix) = diagnostic
-            .fixes
-            .iter()
-            .find(|fix| fix.safe && !fix.is_snippet && !fix.edits.is_empty())
-        else {
-            continue;
-        };
-        let overlaps = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| {
-            // Two insertions at one offset also conflict: their order would be arbitrary.
-            a.start < b.end && b.start < a.end || a.start == b.start
-        };
-        let conflicts = fix.edits.iter().enumerate().any(|(i, edit)| {
-            taken.iter().any(|range| overlaps(range, &edit.range))
-                || fix.edits[..i]
-                    .iter()
-                    .any(|other| overlaps(&other.range, &edit.range))
-        });
-        if conflicts {
-            continue;
-        }
-        taken.extend(fix.edits.iter().map(|edit| edit.range.clone()));
-        chosen.push(fix.edits.clone());
-    }
-    chosen
 }
 
 /// The build context's ignore file: `<Dockerfile>.dockerignore` beside the file, as BuildKit
@@ -876,48 +813,6 @@ mod tests {
             run_in_parallel(&[] as &[usize], |n| *n),
             Vec::<usize>::new()
         );
-    }
-
-    #[test]
-    fn safe_fixes_apply_until_none_is_left() {
-        // unknown-instruction's fix renames RUM to RUN; whatever else the rules find and fix
-        // safely, the result is stable under a second run.
-        let text = "FROM alpine:3.20\nRUM echo hi\nRUM echo ho\n";
-        let (fixed, count) = apply_safe_fixes(text, &RuleConfig::default(), None);
-        assert!(count >= 2, "{fixed}");
-        assert!(!fixed.contains("RUM"), "{fixed}");
-        let (again, more) = apply_safe_fixes(&fixed, &RuleConfig::default(), None);
-        assert_eq!((again.as_str(), more), (fixed.as_str(), 0));
-    }
-
-    #[test]
-    fn overlapping_fixes_wait_for_the_next_round() {
-        let fix = |range: std::ops::Range<usize>| crate::diagnostic::Fix {
-            title: String::new(),
-            edits: vec![Edit {
-                range,
-                new_text: "x".to_owned(),
-            }],
-            is_snippet: false,
-            safe: true,
-        };
-        let diagnostic = |fixes| Diagnostic {
-            range: 0..1,
-            severity: Severity::Error,
-            code: "test",
-            message: String::new(),
-            fixes,
-        };
-        let mut snippet = fix(20..21);
-        snippet.is_snippet = true;
-        let chosen = non_overlapping_safe_fixes(&[
-            diagnostic(vec![fix(0..5)]),
-            diagnostic(vec![fix(3..8)]),
-            diagnostic(vec![fix(5..6)]),
-            diagnostic(vec![snippet]),
-        ]);
-        let ranges: Vec<_> = chosen.iter().map(|edits| edits[0].range.clone()).collect();
-        assert_eq!(ranges, vec![0..5, 5..6]);
     }
 
     /// A fresh directory for one unit test.

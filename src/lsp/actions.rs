@@ -11,9 +11,9 @@ use std::ops::Range;
 use serde_json::{json, Value};
 
 use crate::analysis::Analysis;
-use crate::diagnostic::{apply_edits, Diagnostic, Edit, Fix};
-use crate::rules::{self, Context};
-use crate::syntax;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::rules::{self, Context, RuleConfig};
+use crate::snapshot::Snapshot;
 
 /// What a diagnostic's `data` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,76 +114,25 @@ pub fn quick_fixes(context: &Context, diagnostic: &Diagnostic) -> Vec<QuickFix> 
 /// The rule-wide fix a diagnostic's rule offers besides its own fixes (merging all consecutive
 /// RUNs for `split-run-layers`).
 pub fn rule_wide_fix(context: &Context, diagnostic: &Diagnostic) -> Option<Fix> {
-    rules::fix_all(rules::named(diagnostic.code)?, context).filter(|fix| !fix.edits.is_empty())
+    rules::file_fix(rules::named(diagnostic.code)?, context).filter(|fix| !fix.edits.is_empty())
 }
 
-/// One fix for the whole file: every rule-wide fix of a rule that reports, then the first safe
-/// fix (no snippet) of each diagnostic whose edits overlap none already taken. `None` when
-/// there is nothing to fix, or when the result would have more syntax errors than the text.
-pub fn fix_all(analysis: &Analysis, context: &Context, current: &[Diagnostic]) -> Option<Fix> {
-    let mut taken: Vec<Edit> = Vec::new();
-    let mut rule_wide: Vec<&str> = Vec::new();
-    for diagnostic in current {
-        let Some(rule) = rules::named(diagnostic.code) else {
-            continue;
-        };
-        if rule_wide.contains(&rule.name) {
-            continue;
-        }
-        if let Some(fix) = rule_wide_fix(context, diagnostic).filter(|fix| fix.safe) {
-            if !conflicts(&taken, &fix.edits) {
-                taken.extend(fix.edits);
-                rule_wide.push(rule.name);
-            }
-        }
-    }
-    for diagnostic in current {
-        if rule_wide.contains(&diagnostic.code) {
-            continue;
-        }
-        let Some(fix) = diagnostic
-            .fixes
-            .iter()
-            .find(|fix| fix.safe && !fix.is_snippet && !fix.edits.is_empty())
-        else {
-            continue;
-        };
-        if !conflicts(&taken, &fix.edits) {
-            taken.extend(fix.edits.iter().cloned());
-        }
-    }
-    if taken.is_empty() {
-        return None;
-    }
-    // A fix must never break the file: compare syntax errors before and after.
-    let text = analysis.text();
-    let fixed = apply_edits(text, &taken);
-    let after = Analysis::from_text(&fixed);
-    let errors_before = syntax::syntax_errors(analysis.tree(), text.as_bytes()).len();
-    let errors_after = syntax::syntax_errors(after.tree(), fixed.as_bytes()).len();
-    if errors_after > errors_before {
-        return None;
-    }
-    taken.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    Some(Fix {
+/// The document's fix-all: the safe fixes the fix engine applies round after round (the same
+/// text `dockls check --fix` writes), as edits to the document. `None` when nothing changes.
+pub fn fix_all(
+    analysis: &Analysis,
+    config: &RuleConfig,
+    dockerignore: Option<&str>,
+) -> Option<Fix> {
+    let current = analysis.diagnostics_with(config, dockerignore);
+    let snapshot: &Snapshot = analysis;
+    let fixed = crate::fix_all::fix_all_from(snapshot.clone(), current, config, dockerignore);
+    let edits = fixed.edits_from(analysis.text());
+    (!edits.is_empty()).then(|| Fix {
         title: "Apply all safe dockls fixes".to_owned(),
-        edits: taken,
+        edits,
         is_snippet: false,
         safe: true,
-    })
-}
-
-/// Whether any of `edits` touches the bytes of an edit in `taken` or of another in `edits`.
-/// Two insertions at one offset conflict too: their order would be arbitrary.
-fn conflicts(taken: &[Edit], edits: &[Edit]) -> bool {
-    let overlaps = |a: &Range<usize>, b: &Range<usize>| {
-        a.start < b.end && b.start < a.end || a.start == b.start
-    };
-    edits.iter().enumerate().any(|(index, edit)| {
-        taken
-            .iter()
-            .chain(&edits[..index])
-            .any(|other| overlaps(&other.range, &edit.range))
     })
 }
 
@@ -282,8 +231,7 @@ fn tab_stop(chars: &[char], at: &mut usize, out: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::SYNTAX_ERROR;
-    use crate::rules::RuleConfig;
+    use crate::diagnostic::{apply_edits, SYNTAX_ERROR};
 
     fn context<'a>(analysis: &'a Analysis, config: &'a RuleConfig) -> Context<'a> {
         rules::Context::new(analysis, config, None)
@@ -377,16 +325,10 @@ mod tests {
         let text = "FROM alpine:3\nRUN a\nRUN b\nRUM c\n";
         let analysis = Analysis::from_text(text);
         let config = RuleConfig::default();
-        let context = context(&analysis, &config);
-        let current = analysis.diagnostics_with(&config, None);
-        let fix = fix_all(&analysis, &context, &current).expect("a fix");
+        let fix = fix_all(&analysis, &config, None).expect("a fix");
         let fixed = apply_edits(text, &fix.edits);
         assert_eq!(fixed, "FROM alpine:3\nRUN a \\\n    && b\nRUN c\n");
         let clean = Analysis::from_text("FROM alpine:3\nRUN a\n");
-        let context = super::tests::context(&clean, &config);
-        assert_eq!(
-            fix_all(&clean, &context, &clean.diagnostics_with(&config, None)),
-            None
-        );
+        assert_eq!(fix_all(&clean, &config, None), None);
     }
 }

@@ -1017,7 +1017,7 @@ fn compute_actions(
         }
     }
     if fix_all {
-        computed.fix_all = actions::fix_all(analysis, &context, &current);
+        computed.fix_all = actions::fix_all(analysis, &settings.rules, dockerignore);
     }
     computed
 }

@@ -92,7 +92,32 @@ pub struct Rule {
     pub buildkit: Option<&'static str>,
     /// Off unless the settings turn it on.
     pub off_by_default: bool,
+    /// What its fixes are: the fix engine reads this instead of knowing rules by name.
+    pub fixes: Fixes,
     pub check: fn(&Context, &mut Report),
+}
+
+/// What the fixes a rule attaches to its findings are.
+#[derive(Debug, Clone, Copy)]
+pub enum Fixes {
+    /// It only reports.
+    None,
+    /// Its fixes change what the build does, or leave text for the user to fill in: offered in
+    /// the editor, never applied by `dockls check --fix` or the editor's fix-all.
+    Unsafe,
+    /// It has fixes that keep the file's meaning (possibly beside unsafe ones); `--fix` and
+    /// fix-all apply them.
+    Safe,
+    /// Safe fixes, and one safe fix that resolves every finding of the rule in the file at once
+    /// (merging all consecutive RUNs), computed on request.
+    SafeWithFileFix(fn(&Context) -> Option<Fix>),
+}
+
+impl Fixes {
+    /// Whether the fix engine may apply some of the rule's fixes.
+    pub fn has_safe(self) -> bool {
+        matches!(self, Fixes::Safe | Fixes::SafeWithFileFix(_))
+    }
 }
 
 impl PartialEq for Rule {
@@ -296,12 +321,12 @@ pub fn check_until(
     Some(found)
 }
 
-/// A fix that resolves every finding of `rule` in the document at once, for rules that have
-/// one (merging all consecutive RUNs); computed on request.
-pub fn fix_all(rule: &Rule, context: &Context) -> Option<Fix> {
-    match rule.name {
-        "split-run-layers" => split_run_layers::merge_all(context),
-        _ => None,
+/// The fix that resolves every finding of `rule` in the document at once, for a rule that
+/// declares one (merging all consecutive RUNs); computed on request.
+pub fn file_fix(rule: &Rule, context: &Context) -> Option<Fix> {
+    match rule.fixes {
+        Fixes::SafeWithFileFix(fix) => fix(context),
+        Fixes::None | Fixes::Unsafe | Fixes::Safe => None,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Consecutive RUN instructions that could be one layer, and the fix that merges them.
 
-use super::{shell, Category, Context, Report, Rule};
+use super::{shell, Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Severity;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Flag, Form, Instruction, Stage};
@@ -42,6 +42,7 @@ a POSIX shell.",
     hadolint: &["DL3059"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::SafeWithFileFix(merge_all),
     check,
 };
 

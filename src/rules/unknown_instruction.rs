@@ -1,6 +1,6 @@
 //! An instruction name BuildKit does not know, usually a typo.
 
-use super::{Category, Context, Report, Rule};
+use super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
@@ -32,6 +32,7 @@ RUN apt-get update
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

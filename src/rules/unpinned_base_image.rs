@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{Category, Context, Report, Rule};
+use super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::{ImageParts, Stage};
@@ -39,6 +39,7 @@ image comes from) for you to fill in. Pinning by digest (`@sha256:...`) is stric
     hadolint: &["DL3006"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check: check_untagged,
 };
 
@@ -69,6 +70,7 @@ FROM centos:7
     hadolint: &["DL3007"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check: check_latest,
 };
 

@@ -1,6 +1,6 @@
 //! Instruction keywords cased differently from the rest of the file.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -38,6 +38,7 @@ COPY . /app
     hadolint: &[],
     buildkit: Some("ConsistentInstructionCasing"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

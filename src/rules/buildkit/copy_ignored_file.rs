@@ -1,6 +1,6 @@
 //! COPY or ADD of a path that `.dockerignore` leaves out of the build context.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::dockerignore::Dockerignore;
 use crate::diagnostic::Severity;
 use crate::model::Form;
@@ -38,6 +38,7 @@ COPY production.env /app/
     hadolint: &[],
     buildkit: Some("CopyIgnoredFile"),
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

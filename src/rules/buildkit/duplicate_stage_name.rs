@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Severity;
 use crate::model::Stage;
 
@@ -39,6 +39,7 @@ RUN npm run build
     hadolint: &["DL3024"],
     buildkit: Some("DuplicateStageName"),
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! EXPOSE with an address or a host port.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -34,6 +34,7 @@ EXPOSE 80/tcp
     hadolint: &[],
     buildkit: Some("ExposeInvalidFormat"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! An EXPOSE protocol not in lower case.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -33,6 +33,7 @@ EXPOSE 53/udp
     hadolint: &[],
     buildkit: Some("ExposeProtoCasing"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

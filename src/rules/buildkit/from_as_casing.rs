@@ -1,6 +1,6 @@
 //! `AS` in a FROM line cased differently from `FROM`.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -34,6 +34,7 @@ FROM debian:12 AS build
     hadolint: &[],
     buildkit: Some("FromAsCasing"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

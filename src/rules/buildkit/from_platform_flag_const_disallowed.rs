@@ -1,6 +1,6 @@
 //! `FROM --platform=` with a fixed platform.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -36,6 +36,7 @@ applied automatically.",
     hadolint: &[],
     buildkit: Some("FromPlatformFlagConstDisallowed"),
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -41,6 +41,7 @@ default value. A fallback in the reference, such as `${TAG:-1.36}`, works too.",
     hadolint: &[],
     buildkit: Some("InvalidDefaultArgInFrom"),
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! A comment right above a stage or ARG that does not describe it.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -38,6 +38,7 @@ line may be what was meant.",
     hadolint: &[],
     buildkit: Some("InvalidDefinitionDescription"),
     off_by_default: true,
+    fixes: Fixes::Unsafe,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -49,6 +49,7 @@ whose default shell is `cmd`.",
     hadolint: &["DL3025"],
     buildkit: Some("JSONArgsRecommended"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! `ENV key value` and `LABEL key value` instead of `key=value`.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -39,6 +39,7 @@ the same. A value that spans continuation lines is joined onto one line.",
     hadolint: &[],
     buildkit: Some("LegacyKeyValueFormat"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! The deprecated MAINTAINER instruction.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -36,6 +36,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"
     hadolint: &["DL4000"],
     buildkit: Some("MaintainerDeprecated"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

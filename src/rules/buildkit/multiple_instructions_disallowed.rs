@@ -1,6 +1,6 @@
 //! More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -39,6 +39,7 @@ CMD [\"php-fpm\"]
     hadolint: &["DL4003", "DL4004", "DL3012"],
     buildkit: Some("MultipleInstructionsDisallowed"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! Empty lines inside an instruction continued with the escape character.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -39,6 +39,7 @@ comment line if you want a visual separation.",
     hadolint: &[],
     buildkit: Some("NoEmptyContinuation"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

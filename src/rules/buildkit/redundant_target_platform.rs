@@ -1,6 +1,6 @@
 //! `FROM --platform=$TARGETPLATFORM`, which is what FROM does anyway.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -32,6 +32,7 @@ FROM alpine:3.20
     hadolint: &["DL3065"],
     buildkit: Some("RedundantTargetPlatform"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

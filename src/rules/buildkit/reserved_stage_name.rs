@@ -1,6 +1,6 @@
 //! A stage named like one of BuildKit's reserved names.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Severity;
 
 /// Names that already mean something in `FROM` and `--from`.
@@ -42,6 +42,7 @@ COPY --from=greeting /hi /hi
     hadolint: &[],
     buildkit: Some("ReservedStageName"),
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

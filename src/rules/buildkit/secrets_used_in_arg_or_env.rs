@@ -1,6 +1,6 @@
 //! ARG or ENV names that look like credentials.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
 
@@ -55,6 +55,7 @@ Build with `docker build --secret id=github_token,env=GITHUB_TOKEN .`.
     hadolint: &["DL3064"],
     buildkit: Some("SecretsUsedInArgOrEnv"),
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

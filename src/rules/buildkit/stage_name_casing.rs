@@ -1,6 +1,6 @@
 //! A stage name with upper-case letters.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::Instruction;
@@ -40,6 +40,7 @@ and `RUN --mount=...,from=name`.",
     hadolint: &[],
     buildkit: Some("StageNameCasing"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! A variable in a FROM line that no global ARG declares.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -40,6 +40,7 @@ declares `ARG NAME` before the first `FROM` (add a default value yourself).",
     hadolint: &[],
     buildkit: Some("UndefinedArgInFrom"),
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -96,6 +96,7 @@ WORKDIR $APP_HOME
     hadolint: &[],
     buildkit: Some("UndefinedVar"),
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

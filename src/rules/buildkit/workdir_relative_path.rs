@@ -1,6 +1,6 @@
 //! A relative WORKDIR before any absolute one.
 
-use super::super::{Category, Context, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule};
 use crate::diagnostic::Severity;
 use crate::model::{collapse_continuations, Model};
 
@@ -40,6 +40,7 @@ every relative `WORKDIR`, this rule only the first of a stage, as BuildKit does.
     hadolint: &["DL3000"],
     buildkit: Some("WorkdirRelativePath"),
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -4,7 +4,7 @@ use super::util::{path_arguments, with_triggers};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "add-instead-of-copy",
@@ -37,6 +37,7 @@ COPY requirements.txt app/ /srv/
     hadolint: &["DL3020"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

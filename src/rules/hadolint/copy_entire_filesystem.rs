@@ -2,7 +2,7 @@
 
 use super::util::path_arguments;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "copy-entire-filesystem",
@@ -38,6 +38,7 @@ COPY --from=build /out/app /app
     hadolint: &["DL3067"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use super::util::drop_quotes;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "copy-from-undefined-stage",
@@ -40,6 +40,7 @@ COPY --from=build /app /app
     hadolint: &["DL3022"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

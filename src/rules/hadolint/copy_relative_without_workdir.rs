@@ -5,7 +5,7 @@ use std::ops::Range;
 use super::util::{base_chain, path_arguments};
 use crate::diagnostic::Severity;
 use crate::model::Instruction;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "copy-relative-without-workdir",
@@ -41,6 +41,7 @@ COPY requirements.txt .
     hadolint: &["DL3045"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -3,7 +3,7 @@
 
 use super::util::{path_arguments, with_triggers};
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "copy-source-outside-context",
@@ -38,6 +38,7 @@ COPY config.yml lib /app/
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -4,7 +4,7 @@ use super::util::newline;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "env-same-instruction-reference",
@@ -38,6 +38,7 @@ it gets, to the one that was meant).",
     hadolint: &["DL3044"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

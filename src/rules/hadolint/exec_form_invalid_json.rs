@@ -3,7 +3,7 @@
 use super::exec_array::{broken_array, consequence, Mistake};
 use super::util::with_triggers;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "exec-form-invalid-json",
@@ -40,6 +40,7 @@ that is doubled): repair the array. It changes what runs (to what was meant), so
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

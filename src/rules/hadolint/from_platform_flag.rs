@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "from-platform-flag",
@@ -38,6 +38,7 @@ FROM node:22
     hadolint: &["DL3029"],
     buildkit: None,
     off_by_default: true,
+    fixes: Fixes::Unsafe,
     check,
 };
 

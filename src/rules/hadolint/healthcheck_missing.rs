@@ -3,7 +3,7 @@
 use super::util::{base_chain, newline, stages_copied_from};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "healthcheck-missing",
@@ -41,6 +41,7 @@ HEALTHCHECK CMD curl -fs http://localhost/ || exit 1
     hadolint: &["DL3057"],
     buildkit: None,
     off_by_default: true,
+    fixes: Fixes::Unsafe,
     check,
 };
 

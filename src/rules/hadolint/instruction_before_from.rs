@@ -1,7 +1,7 @@
 //! An instruction other than ARG before the first FROM.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "instruction-before-from",
@@ -35,6 +35,7 @@ ENV NODE_ENV=production
     hadolint: &["DL3061"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

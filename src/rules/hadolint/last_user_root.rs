@@ -2,7 +2,7 @@
 
 use super::util::arguments_text;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "last-user-root",
@@ -38,6 +38,7 @@ USER nobody
     hadolint: &["DL3002"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

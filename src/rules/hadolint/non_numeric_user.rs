@@ -1,7 +1,7 @@
 //! USER names a user instead of a numeric id.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "non-numeric-user",
@@ -35,6 +35,7 @@ USER 10001
     hadolint: &["DL3066"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

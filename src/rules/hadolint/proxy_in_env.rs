@@ -5,7 +5,7 @@ use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::{Declaration, DeclarationKind};
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "proxy-in-env",
@@ -42,6 +42,7 @@ the `--build-arg`, so `dockls check --fix` leaves it to you.",
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

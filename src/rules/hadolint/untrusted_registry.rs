@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::util::{drop_quotes, with_triggers};
 use crate::diagnostic::Severity;
 use crate::model::ImageParts;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "untrusted-registry",
@@ -42,6 +42,7 @@ FROM registry.example.com/team/base:1.4
     hadolint: &["DL3026"],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

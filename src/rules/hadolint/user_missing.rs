@@ -3,7 +3,7 @@
 use super::util::{base_chain, newline};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "user-missing",
@@ -39,6 +39,7 @@ CMD [\"python\", \"/app/app.py\"]
     hadolint: &["DL3063"],
     buildkit: None,
     off_by_default: true,
+    fixes: Fixes::Unsafe,
     check,
 };
 

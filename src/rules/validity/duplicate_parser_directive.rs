@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "duplicate-parser-directive",
@@ -34,6 +34,7 @@ keep is your choice).",
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Unsafe,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -35,6 +35,7 @@ CMD [\"sleep\", \"10\"]
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! A comment that looks like a parser directive but is read as a plain comment.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "ignored-parser-directive",
@@ -37,6 +37,7 @@ FROM nginx:1.27
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! `# escape=` with a character other than `\` or backtick.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "invalid-escape-directive",
@@ -32,6 +32,7 @@ FROM mcr.microsoft.com/windows/servercore:ltsc2022
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

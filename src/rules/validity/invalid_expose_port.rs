@@ -1,7 +1,7 @@
 //! EXPOSE with a port number out of range.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 use crate::syntax::NodeExt;
 
 use super::util;
@@ -37,6 +37,7 @@ EXPOSE 8000-9000/udp
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -3,7 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::Flag;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -51,6 +51,7 @@ HEALTHCHECK --interval=30s --retries=3 CMD curl -f http://localhost/
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

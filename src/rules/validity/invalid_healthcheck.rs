@@ -3,7 +3,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::rules::unknown_instruction::nearest;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -37,6 +37,7 @@ HEALTHCHECK NONE
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

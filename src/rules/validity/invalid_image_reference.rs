@@ -1,7 +1,7 @@
 //! A FROM image that is not a valid image reference.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -39,6 +39,7 @@ FROM alpine:${VERSION}
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

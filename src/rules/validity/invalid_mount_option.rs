@@ -8,7 +8,7 @@ use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::rules::unknown_instruction::nearest;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -55,6 +55,7 @@ RUN --mount=type=secret,id=token cat /run/secrets/token
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

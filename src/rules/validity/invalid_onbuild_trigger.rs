@@ -1,7 +1,7 @@
 //! ONBUILD with an instruction it cannot register.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "invalid-onbuild-trigger",
@@ -33,6 +33,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe\"
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! A stage name BuildKit does not accept after `AS`.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "invalid-stage-name",
@@ -33,6 +33,7 @@ FROM alpine AS build-linux
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::invalid_mount_option;
 use super::util;
@@ -53,6 +53,7 @@ COPY --from=build /out/app /app
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

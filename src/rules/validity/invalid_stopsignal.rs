@@ -1,7 +1,7 @@
 //! STOPSIGNAL with something that is not a signal.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -35,6 +35,7 @@ STOPSIGNAL SIGTERM
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! A Dockerfile without a FROM, or without any instruction at all.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "missing-from",
@@ -34,6 +34,7 @@ RUN make
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

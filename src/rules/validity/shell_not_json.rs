@@ -3,7 +3,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 pub static RULE: Rule = Rule {
     name: "shell-not-json",
@@ -34,6 +34,7 @@ escapes or variables).",
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

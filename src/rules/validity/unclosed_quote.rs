@@ -5,7 +5,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util::{self, Reader};
 
@@ -42,6 +42,7 @@ LABEL version=${VERSION}
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

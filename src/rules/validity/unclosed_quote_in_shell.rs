@@ -1,7 +1,7 @@
 //! A quote or `${` left open in a shell-form command.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::unclosed_quote::unclosed;
 use super::util::Reader;
@@ -39,6 +39,7 @@ CMD echo \"don't stop\"
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 

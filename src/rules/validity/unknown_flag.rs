@@ -4,7 +4,7 @@ use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::rules::unknown_instruction::nearest;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 
 use super::util;
 
@@ -41,6 +41,7 @@ CMD [\"server\", \"--port\", \"8080\"]
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::Safe,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! `${VAR...}` forms BuildKit's own expansion does not support.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule};
 use crate::syntax::NodeExt;
 
 use super::util::{self, Reader};
@@ -42,6 +42,7 @@ WORKDIR /srv/${NAME}
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
+    fixes: Fixes::None,
     check,
 };
 
