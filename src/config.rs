@@ -13,7 +13,8 @@
 //! unknown-instruction = "error" # or the rule's own name
 //! ```
 
-use crate::similar::edit_distance;
+use crate::similar::nearest;
+use crate::text::line_number;
 use std::ops::Range;
 
 use serde_json::Value as JsonValue;
@@ -148,7 +149,7 @@ impl TomlReader<'_> {
                 }
             };
             if let Some((_, first)) = seen.iter().find(|(seen, _)| *seen == rule.name) {
-                let line = line_of(self.text, first.start);
+                let line = line_number(self.text, first.start);
                 self.warn(
                     key.span(),
                     format!(
@@ -322,13 +323,10 @@ fn bad_severity_message(word: &str) -> String {
 
 /// `; did you mean `x`?` when a candidate is close to `word`.
 fn did_you_mean(word: &str, candidates: &[&str]) -> String {
-    let word = word.to_ascii_lowercase().replace('_', "-");
-    candidates
-        .iter()
-        .map(|candidate| (edit_distance(&word, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+    // Settings keys are kebab-case; `trusted_registries` is the same key misspelt.
+    let word = word.replace('_', "-");
+    nearest(&word, candidates.iter().copied())
+        .map(|candidate| format!("; did you mean `{candidate}`?"))
         .unwrap_or_default()
 }
 
@@ -366,15 +364,6 @@ fn widen_empty(text: &str, range: Range<usize>) -> Range<usize> {
         Some(c) if c != '\n' && c != '\r' => start..start + c.len_utf8(),
         _ => start..start,
     }
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]
@@ -519,7 +508,7 @@ mod tests {
         let problem = &parsed.problems[0];
         assert_eq!(problem.severity, Severity::Error);
         assert!(problem.message.starts_with("invalid TOML: "), "{problem:?}");
-        assert_eq!(line_of(text, problem.range.start), 2, "{problem:?}");
+        assert_eq!(line_number(text, problem.range.start), 2, "{problem:?}");
     }
 
     #[test]

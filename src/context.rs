@@ -206,7 +206,7 @@ pub fn logical_line_start(text: &str, offset: usize, escape: char) -> usize {
             candidate = previous_start;
             continue;
         }
-        if ends_with_continuation(line, escape) {
+        if crate::text::ends_with_continuation(line, escape) {
             start = previous_start;
             candidate = previous_start;
         } else {
@@ -214,16 +214,6 @@ pub fn logical_line_start(text: &str, offset: usize, escape: char) -> usize {
         }
     }
     start
-}
-
-fn ends_with_continuation(line: &str, escape: char) -> bool {
-    let trimmed = line.trim_end_matches([' ', '\t']);
-    if !trimmed.ends_with(escape) {
-        return false;
-    }
-    // An escaped escape character (`\\`) does not continue the line.
-    let before = &trimmed[..trimmed.len() - escape.len_utf8()];
-    !before.ends_with(escape)
 }
 
 /// Splits the logical line from `start` to the cursor into words.

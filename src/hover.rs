@@ -11,6 +11,7 @@ use crate::model::{
     self, DeclarationKind, Expander, Form, ImageParts, Instruction, Model, Scope, Stage,
 };
 use crate::snapshot::Snapshot;
+use crate::text::line_number;
 
 /// What the editor can show in a hover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,15 +70,6 @@ fn ancestor<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
 
 fn text<'a>(analysis: &'a Snapshot, node: Node) -> &'a str {
     analysis.text().get(node.byte_range()).unwrap_or_default()
-}
-
-/// 1-based line number of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 fn keyword(analysis: &Snapshot, node: Node) -> Option<Found> {
@@ -165,39 +157,6 @@ fn command_hover(
     out
 }
 
-/// How a command reads as an argument list: exec form as is; shell form wrapped in the shell.
-fn command_args(
-    model: &Model,
-    instruction: &Instruction,
-    text: &str,
-    shell: &[String],
-) -> Vec<String> {
-    match (&instruction.exec_args, &instruction.command_range) {
-        (Some(args), _) => args.clone(),
-        (None, Some(range)) => {
-            let command = model::collapse_continuations(&text[range.clone()], model.escape);
-            let mut args = shell.to_vec();
-            args.push(command);
-            args
-        }
-        (None, None) => Vec::new(),
-    }
-}
-
-/// Renders an argument list the way a shell would read it back.
-fn render(args: &[String]) -> String {
-    args.iter()
-        .map(|a| {
-            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') {
-                format!("\"{}\"", a.replace('\\', "\\\\").replace('"', "\\\""))
-            } else {
-                a.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The CMD/ENTRYPOINT summary for the stage of `instruction`: which one takes effect and the
 /// command the container runs.
 fn effective_command(model: &Model, text: &str, instruction: &Instruction) -> Option<String> {
@@ -218,7 +177,7 @@ fn effective_command(model: &Model, text: &str, instruction: &Instruction) -> Op
                  one in a stage counts.\n\n",
                 instruction.keyword,
                 last.keyword,
-                line_of(text, last.range.start)
+                line_number(text, last.range.start)
             ));
         }
     }
@@ -230,20 +189,23 @@ fn effective_command(model: &Model, text: &str, instruction: &Instruction) -> Op
         .copied();
     let shell = stage_shell(model, stage_index);
     let runs = match (entrypoint, cmd) {
-        (Some(e), _) if e.form != Form::Exec => Some(command_args(model, e, text, &shell)),
+        (Some(e), _) if e.form != Form::Exec => Some(model.command_args(text, e, &shell)),
         (Some(e), Some(c)) => {
-            let mut args = command_args(model, e, text, &shell);
-            args.extend(command_args(model, c, text, &shell));
+            let mut args = model.command_args(text, e, &shell);
+            args.extend(model.command_args(text, c, &shell));
             Some(args)
         }
-        (Some(e), None) => Some(command_args(model, e, text, &shell)),
-        (None, Some(c)) => Some(command_args(model, c, text, &shell)),
+        (Some(e), None) => Some(model.command_args(text, e, &shell)),
+        (None, Some(c)) => Some(model.command_args(text, c, &shell)),
         (None, None) => None,
     };
     let inherits_external = stage_has_external_base(model, stage_index);
     match runs {
         Some(args) => {
-            out.push_str(&format!("**The container runs:** `{}`", render(&args)));
+            out.push_str(&format!(
+                "**The container runs:** `{}`",
+                model::render_command(&args)
+            ));
             if entrypoint.is_some_and(|e| e.form != Form::Exec) && cmd.is_some() {
                 out.push_str("\n\nThe shell-form ENTRYPOINT ignores CMD.");
             } else if entrypoint.is_none() && inherits_external {
@@ -416,7 +378,7 @@ fn variable_use(analysis: &Snapshot, offset: usize) -> Option<Found> {
             } else {
                 "ENV"
             };
-            let line = line_of(text, decl.name_range.start);
+            let line = line_number(text, decl.name_range.start);
             let where_ = match decl.scope {
                 Scope::Global => "before the first FROM".to_owned(),
                 Scope::Stage(s) => format!("in {}", stage_label(&model.stages[s])),
@@ -573,7 +535,7 @@ fn stage_reference(analysis: &Snapshot, node: Node, offset: usize) -> Option<Fou
 }
 
 fn stage_markdown(analysis: &Snapshot, stage: &Stage) -> String {
-    let line = line_of(analysis.text(), stage.range.start);
+    let line = line_number(analysis.text(), stage.range.start);
     let base = stage.image.as_ref().map_or("?", |i| i.text.as_str());
     let mut out = format!(
         "**{}** (stage {}), line {line}\n\nBuilt `FROM {base}`",

@@ -291,10 +291,10 @@ fn command_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<Inla
         let parent = stage.base_stage.and_then(|b| effective.get(b)).copied();
         let shell_of =
             |instruction: usize| shell_at(model, stage.instructions.clone(), instruction, parent);
-        let entry_args = command_args(model, text, entry, &shell_of(entrypoint));
+        let entry_args = model.command_args(text, entry, &shell_of(entrypoint));
         let (args, tooltip) = if entry.form == Form::Exec {
             let mut args = entry_args;
-            args.extend(command_args(model, text, command, &shell_of(cmd)));
+            args.extend(model.command_args(text, command, &shell_of(cmd)));
             let tooltip = format!(
                 "The exec-form ENTRYPOINT (line {}) with the CMD (line {}) appended as its \
                  arguments; `docker run <image> ...` arguments replace the CMD's.",
@@ -314,7 +314,7 @@ fn command_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<Inla
         if args.is_empty() {
             continue;
         }
-        let full = render(&args);
+        let full = model::render_command(&args);
         hints.push(InlayHint {
             offset: content_end(text, &anchor.range),
             label: format!("runs: {}", shorten(&full, MAX_COMMAND_LABEL)),
@@ -344,41 +344,6 @@ fn shell_at(
         .and_then(|s| s.exec_args.clone())
         .filter(|args| !args.is_empty())
         .unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()])
-}
-
-/// A command as an argument list: exec form as written, shell form wrapped in the shell. The
-/// same reading as the hover's "The container runs" (private to `hover`).
-fn command_args(
-    model: &Model,
-    text: &str,
-    instruction: &Instruction,
-    shell: &[String],
-) -> Vec<String> {
-    match (&instruction.exec_args, &instruction.command_range) {
-        (Some(args), _) => args.clone(),
-        (None, Some(range)) => {
-            let written = text.get(range.clone()).unwrap_or_default();
-            let command = model::collapse_continuations(written, model.escape);
-            let mut args = shell.to_vec();
-            args.push(command.trim().to_owned());
-            args
-        }
-        (None, None) => Vec::new(),
-    }
-}
-
-/// An argument list the way a shell would read it back.
-fn render(args: &[String]) -> String {
-    args.iter()
-        .map(|a| {
-            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') {
-                format!("\"{}\"", a.replace('\\', "\\\\").replace('"', "\\\""))
-            } else {
-                a.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut; newlines become blanks so the

@@ -267,6 +267,27 @@ impl Model {
         builder.model
     }
 
+    /// What `instruction` (a RUN, CMD or ENTRYPOINT) runs, as an argument list: exec form as
+    /// written, shell form (continuations joined) as the last argument of `shell`.
+    pub fn command_args(
+        &self,
+        text: &str,
+        instruction: &Instruction,
+        shell: &[String],
+    ) -> Vec<String> {
+        match (&instruction.exec_args, &instruction.command_range) {
+            (Some(args), _) => args.clone(),
+            (None, Some(range)) => {
+                let written = text.get(range.clone()).unwrap_or_default();
+                let command = collapse_continuations(written, self.escape);
+                let mut args = shell.to_vec();
+                args.push(command.trim().to_owned());
+                args
+            }
+            (None, None) => Vec::new(),
+        }
+    }
+
     /// The 1-based line number of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_starts
@@ -710,6 +731,21 @@ fn heredoc_delimiter(marker: &str) -> String {
     let rest = rest.strip_prefix("<<").unwrap_or(rest);
     let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
     rest.chars().filter(|&c| c != '"' && c != '\'').collect()
+}
+
+/// An argument list the way a shell would read it back: arguments with blanks or quotes (and
+/// empty ones) in double quotes.
+pub fn render_command(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') {
+                format!("\"{}\"", a.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Removes line continuations (escape character, blanks, newline) from text that spans lines,

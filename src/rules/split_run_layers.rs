@@ -222,11 +222,11 @@ fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
             end_text.push(escape);
             // Empty lines up to the next RUN would be empty continuation lines: drop them.
             let next = chain[position + 1];
-            let between_start = line_end(text, instruction.range.end);
+            let between_start = crate::text::line_end_after_newline(text, instruction.range.end);
             let next_line_start = text[..next.range.start].rfind('\n').map_or(0, |i| i + 1);
             let mut line = between_start;
             while line < next_line_start {
-                let end = line_end(text, line);
+                let end = crate::text::line_end_after_newline(text, line);
                 if text[line..end].trim().is_empty() && end < next_line_start {
                     edits.push(Edit {
                         range: line..end,
@@ -273,13 +273,6 @@ fn quote_left_open(command: &str, escape: char) -> bool {
         }
     }
     quote.is_some() || braces > 0
-}
-
-fn line_end(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text[offset..]
-        .find('\n')
-        .map_or(text.len(), |i| offset + i + 1)
 }
 
 /// The indentation of a RUN's continuation lines, or four spaces when it has none.

@@ -1,7 +1,6 @@
 //! A comment right above a stage or ARG that does not describe it.
 
 use super::super::{Category, Context, Fixes, Report, Rule};
-use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -110,11 +109,11 @@ fn check(context: &Context, report: &mut Report) {
 /// The comment line directly above the line at `offset`, without its newline; not a parser
 /// directive nor a suppression comment.
 fn comment_above(context: &Context, offset: usize) -> Option<std::ops::Range<usize>> {
-    let line = util::line_start(context.text, offset);
+    let line = crate::text::line_start(context.text, offset);
     if line == 0 {
         return None;
     }
-    let above = util::line_start(context.text, line - 1);
+    let above = crate::text::line_start(context.text, line - 1);
     let text = context.slice(above..line);
     let content = text.trim();
     if !content.starts_with('#') {

@@ -1,7 +1,6 @@
 //! More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage.
 
 use super::super::{Category, Context, Fixes, Report, Rule};
-use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -76,7 +75,7 @@ fn check(context: &Context, report: &mut Report) {
                 .with_fix(
                     format!("Remove this `{keyword}`"),
                     vec![Edit {
-                        range: util::whole_lines(context.text, &instruction.range),
+                        range: crate::text::whole_lines(context.text, &instruction.range),
                         new_text: String::new(),
                     }],
                 );

@@ -77,7 +77,7 @@ fn check(context: &Context, report: &mut Report) {
             continue;
         }
         reported.push((variable.instruction, name));
-        let suggestion = util::nearest(name, candidates.iter().copied());
+        let suggestion = crate::similar::nearest(name, candidates.iter().copied());
         let mut message = format!("`${name}` is not declared by an ARG before the first FROM");
         if let Some(s) = suggestion {
             message.push_str(&format!("; did you mean `${s}`?"));
@@ -98,10 +98,10 @@ fn check(context: &Context, report: &mut Report) {
         }
         declared_by_fix.push(name);
         let keyword = util::cased_like(context.slice(first_from.keyword_range.clone()), "ARG");
-        let at = util::line_start(context.text, first_from.range.start);
+        let at = crate::text::line_start(context.text, first_from.range.start);
         let edits = vec![Edit {
             range: at..at,
-            new_text: format!("{keyword} {name}{}", util::newline(context.text)),
+            new_text: format!("{keyword} {name}{}", crate::text::newline(context.text)),
         }];
         let title = format!("Declare `ARG {name}` before the first FROM");
         if suggestion.is_some() {

@@ -148,7 +148,7 @@ fn check(context: &Context, report: &mut Report) {
             .map(|d| d.name.as_str())
             .collect();
         names.push("PATH");
-        let suggestion = util::nearest(name, names);
+        let suggestion = crate::similar::nearest(name, names);
         let mut message = format!("`${name}` is not defined by an ARG or ENV before it");
         if let Some(s) = suggestion {
             message.push_str(&format!("; did you mean `${s}`?"));
@@ -163,7 +163,7 @@ fn check(context: &Context, report: &mut Report) {
                 }],
             );
         }
-        let line = util::line_start(context.text, instruction.range.start);
+        let line = crate::text::line_start(context.text, instruction.range.start);
         let indent: String = context
             .text
             .get(line..instruction.range.start)
@@ -176,7 +176,10 @@ fn check(context: &Context, report: &mut Report) {
             format!("Declare `ARG {name}` before this instruction"),
             vec![Edit {
                 range: line..line,
-                new_text: format!("{indent}{keyword} {name}{}", util::newline(context.text)),
+                new_text: format!(
+                    "{indent}{keyword} {name}{}",
+                    crate::text::newline(context.text)
+                ),
             }],
         );
     }

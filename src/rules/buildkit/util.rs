@@ -23,69 +23,6 @@ pub fn instruction_node<'t>(tree: &'t Tree, instruction: &Instruction) -> Option
 
 pub use crate::rules::validity::util::descendants;
 
-/// The offset where the line holding `offset` starts.
-pub fn line_start(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()
-        .get(..offset)
-        .and_then(|before| before.iter().rposition(|&b| b == b'\n'))
-        .map_or(0, |i| i + 1)
-}
-
-/// The offset just after the newline that ends the line holding `offset` (the end of the text
-/// when the line has no newline).
-pub fn line_end_after_newline(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()
-        .get(offset..)
-        .and_then(|after| after.iter().position(|&b| b == b'\n'))
-        .map_or(text.len(), |i| offset + i + 1)
-}
-
-/// The whole lines an instruction covers, newline included: what to delete to remove it.
-pub fn whole_lines(text: &str, range: &Range<usize>) -> Range<usize> {
-    let end = range.end.max(range.start);
-    let last = if end > range.start { end - 1 } else { end };
-    line_start(text, range.start)..line_end_after_newline(text, last)
-}
-
-/// The line ending the file uses.
-pub fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}
-
-/// The end of the logical line starting at `start`: the first newline not continued by the
-/// escape character, blank lines and comment lines inside a continuation included.
-pub fn logical_line_end(text: &str, start: usize, escape: char) -> usize {
-    let mut offset = start.min(text.len());
-    loop {
-        let line_end = text
-            .get(offset..)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(text.len(), |i| offset + i);
-        let line = text.get(offset..line_end).unwrap_or_default();
-        let continued = line.trim_end_matches(['\r', ' ', '\t']).ends_with(escape);
-        if !continued || line_end >= text.len() {
-            return line_end;
-        }
-        offset = line_end + 1;
-        // Comment and blank lines inside a continuation do not end it.
-        while let Some(rest) = text.get(offset..) {
-            let next_end = rest.find('\n').map_or(text.len(), |i| offset + i);
-            let next = text.get(offset..next_end).unwrap_or_default().trim();
-            if (next.is_empty() || next.starts_with('#')) && next_end < text.len() {
-                offset = next_end + 1;
-            } else {
-                break;
-            }
-        }
-    }
-}
-
 /// A word of an instruction's arguments and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
@@ -185,28 +122,6 @@ pub fn cased_like(keyword: &str, word: &str) -> String {
     }
 }
 
-pub use crate::rules::unknown_instruction::edit_distance;
-
-/// The candidate closest to `word` when it is close enough to be a typo: at most two edits
-/// (case differences count as one edit each, but a candidate differing only in case wins),
-/// and fewer edits than half the word.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .filter(|c| *c != word)
-        .map(|c| {
-            let distance = if c.eq_ignore_ascii_case(word) {
-                0
-            } else {
-                edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase())
-            };
-            (distance, c)
-        })
-        .filter(|&(distance, c)| distance <= 2 && distance * 2 < c.chars().count().max(2))
-        .min_by_key(|&(distance, c)| (distance, c))
-        .map(|(_, c)| c)
-}
-
 /// Whether an expansion as written (`${NAME:-x}`) gives a fallback when the variable is unset,
 /// so an undefined variable there is intended.
 pub fn has_fallback(expansion: &str) -> bool {
@@ -255,7 +170,7 @@ pub fn json_string(text: &str) -> String {
 /// (the syntax tree does not take `host:container` forms).
 pub fn expose_words(context: &crate::rules::Context, instruction: &Instruction) -> Vec<Word> {
     let escape = context.model.escape;
-    let end = logical_line_end(context.text, instruction.range.start, escape);
+    let end = crate::text::logical_line_end(context.text, instruction.range.start, escape);
     let start = instruction.keyword_range.end.min(end);
     words(context.text, start..end, escape)
 }
@@ -288,33 +203,13 @@ mod tests {
     #[test]
     fn logical_lines_and_words() {
         let text = "EXPOSE 80 \\\n\n# c\n  \"8 1\" 82\nRUN x\n";
-        let end = logical_line_end(text, 0, '\\');
+        let end = crate::text::logical_line_end(text, 0, '\\');
         assert_eq!(&text[..end], "EXPOSE 80 \\\n\n# c\n  \"8 1\" 82");
         let found: Vec<String> = words(text, 7..end, '\\')
             .into_iter()
             .map(|w| w.text)
             .collect();
         assert_eq!(found, ["80", "\"8 1\"", "82"]);
-        assert_eq!(logical_line_end("a \\", 0, '\\'), 3);
-    }
-
-    #[test]
-    fn lines() {
-        let text = "a\nbc\nd";
-        assert_eq!(line_start(text, 3), 2);
-        assert_eq!(line_end_after_newline(text, 3), 5);
-        assert_eq!(whole_lines(text, &(2..4)), 2..5);
-        assert_eq!(whole_lines(text, &(5..6)), 5..6);
-    }
-
-    #[test]
-    fn suggestions() {
-        assert_eq!(nearest("NAEM", ["NAME", "OTHER"]), Some("NAME"));
-        assert_eq!(nearest("path", ["PATH"]), Some("PATH"));
-        assert_eq!(nearest("X", ["Y"]), None);
-        assert_eq!(nearest("FOO", ["BAR"]), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("naem", "name"), 1);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! A variable used in the ENV instruction that defines it, where it still has its old value.
 
-use super::util::newline;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
 use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::text::newline;
 
 pub static RULE: Rule = Rule {
     name: "env-same-instruction-reference",
@@ -112,7 +112,7 @@ fn check(context: &Context, report: &mut Report) {
                 format!("Set `{}` in a new `ENV`", pair.name),
                 vec![Edit {
                     range: gap,
-                    new_text: format!("{}{indent}{keyword} ", newline(context)),
+                    new_text: format!("{}{indent}{keyword} ", newline(context.text)),
                 }],
             );
         }

@@ -1,9 +1,10 @@
 //! An image without a HEALTHCHECK.
 
-use super::util::{base_chain, newline, stages_copied_from};
+use super::util::{base_chain, stages_copied_from};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::text::newline;
 
 pub static RULE: Rule = Rule {
     name: "healthcheck-missing",
@@ -84,7 +85,7 @@ fn check(context: &Context, report: &mut Report) {
                 "Add a `HEALTHCHECK`",
                 vec![Edit {
                     range: last.range.end..last.range.end,
-                    new_text: format!("{}HEALTHCHECK CMD ${{1:command}}", newline(context)),
+                    new_text: format!("{}HEALTHCHECK CMD ${{1:command}}", newline(context.text)),
                 }],
             );
         }

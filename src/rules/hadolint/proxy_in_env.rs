@@ -1,11 +1,11 @@
 //! Proxy settings baked into the image with ENV.
 
-use super::util::newline;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::{Declaration, DeclarationKind};
 use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::text::newline;
 
 pub static RULE: Rule = Rule {
     name: "proxy-in-env",
@@ -125,7 +125,7 @@ fn remove_instruction(context: &Context, range: std::ops::Range<usize>) -> Optio
         return None;
     }
     let rest = context.text.get(range.end..).unwrap_or_default();
-    let newline = newline(context);
+    let newline = newline(context.text);
     let end = if rest.starts_with(newline) {
         range.end + newline.len()
     } else {

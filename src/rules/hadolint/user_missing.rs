@@ -1,9 +1,10 @@
 //! The image never sets USER, so it runs as the base image's user, root for most.
 
-use super::util::{base_chain, newline};
+use super::util::base_chain;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::text::newline;
 
 pub static RULE: Rule = Rule {
     name: "user-missing",
@@ -77,7 +78,7 @@ fn check(context: &Context, report: &mut Report) {
             "Add a `USER`",
             vec![Edit {
                 range: last.range.end..last.range.end,
-                new_text: format!("{}USER ${{1:10001}}", newline(context)),
+                new_text: format!("{}USER ${{1:10001}}", newline(context.text)),
             }],
         );
     }

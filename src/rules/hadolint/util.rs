@@ -117,12 +117,3 @@ pub fn stages_copied_from(context: &Context) -> Vec<usize> {
     }
     used
 }
-
-/// The line break the file uses.
-pub fn newline(context: &Context) -> &'static str {
-    if context.text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}

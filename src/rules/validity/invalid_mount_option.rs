@@ -7,8 +7,8 @@ use std::ops::Range;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::unknown_instruction::nearest;
 use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::similar::nearest;
 
 use super::util;
 

@@ -3,8 +3,8 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::unknown_instruction::nearest;
 use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::similar::nearest;
 
 use super::util;
 
