@@ -181,24 +181,11 @@ fn effective_command(model: &Model, text: &str, instruction: &Instruction) -> Op
             ));
         }
     }
-    let entrypoint = stage_chain_instructions(model, stage_index, "ENTRYPOINT")
-        .last()
-        .copied();
-    let cmd = stage_chain_instructions(model, stage_index, "CMD")
-        .last()
-        .copied();
-    let shell = stage_shell(model, stage_index);
-    let runs = match (entrypoint, cmd) {
-        (Some(e), _) if e.form != Form::Exec => Some(model.command_args(text, e, &shell)),
-        (Some(e), Some(c)) => {
-            let mut args = model.command_args(text, e, &shell);
-            args.extend(model.command_args(text, c, &shell));
-            Some(args)
-        }
-        (Some(e), None) => Some(model.command_args(text, e, &shell)),
-        (None, Some(c)) => Some(model.command_args(text, c, &shell)),
-        (None, None) => None,
-    };
+    let commands = model.stage_commands();
+    let applied = commands.get(stage_index)?;
+    let entrypoint = applied.entrypoint.and_then(|i| model.instructions.get(i));
+    let cmd = applied.cmd.and_then(|i| model.instructions.get(i));
+    let runs = model.container_command(text, &commands, applied);
     let inherits_external = stage_has_external_base(model, stage_index);
     match runs {
         Some(args) => {
@@ -259,14 +246,6 @@ fn stage_has_external_base(model: &Model, stage: usize) -> bool {
         }
     }
     false
-}
-
-/// The shell of shell-form commands in a stage: the last SHELL, or `/bin/sh -c`.
-fn stage_shell(model: &Model, stage: usize) -> Vec<String> {
-    stage_chain_instructions(model, stage, "SHELL")
-        .last()
-        .and_then(|s| s.exec_args.clone())
-        .unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()])
 }
 
 fn flag(analysis: &Snapshot, node: Node) -> Option<Found> {
@@ -725,6 +704,22 @@ mod tests {
             "{found}"
         );
         assert!(found.contains("shell form"), "{found}");
+    }
+
+    /// Hover and the inlay hint read the command from one place in the model, so they agree
+    /// on what BuildKit does: a stage's own ENTRYPOINT drops the CMD it inherits, and a SHELL
+    /// applies only to the instructions after it.
+    #[test]
+    fn an_own_entrypoint_drops_the_inherited_cmd_and_shell_applies_after_itself() {
+        let found = contents(
+            "FROM alpine AS base\nCMD [\"--help\"]\nFROM base\nENTRYPOI$0NT [\"/app\"]\n",
+        );
+        assert!(found.contains("**The container runs:** `/app`"), "{found}");
+        let found = contents("FROM alpine\nCM$0D echo hi\nSHELL [\"bash\", \"-c\"]\n");
+        assert!(
+            found.contains("**The container runs:** `/bin/sh -c \"echo hi\"`"),
+            "{found}"
+        );
     }
 
     #[test]

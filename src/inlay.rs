@@ -215,56 +215,11 @@ fn value_hint(
     }
 }
 
-/// The CMD, ENTRYPOINT and SHELL that apply at the end of a stage, as indexes into
-/// [`Model::instructions`].
-#[derive(Debug, Clone, Copy, Default)]
-struct Effective {
-    entrypoint: Option<usize>,
-    cmd: Option<usize>,
-    shell: Option<usize>,
-}
-
-/// Works out [`Effective`] for every stage, from its own instructions and its base stage's:
-/// an ENTRYPOINT clears the CMD it inherits unless its own stage sets one, as BuildKit does.
-fn effective_per_stage(model: &Model) -> Vec<Effective> {
-    let mut result: Vec<Effective> = Vec::with_capacity(model.stages.len());
-    for stage in &model.stages {
-        let mut own = Effective::default();
-        let range = stage.instructions.clone();
-        let instructions = model.instructions.get(range.clone()).unwrap_or_default();
-        for (index, instruction) in range.zip(instructions) {
-            match instruction.keyword.as_str() {
-                "ENTRYPOINT" => own.entrypoint = Some(index),
-                "CMD" => own.cmd = Some(index),
-                "SHELL" => own.shell = Some(index),
-                _ => {}
-            }
-        }
-        // A base stage always comes earlier, so its entry is already there.
-        let base = stage
-            .base_stage
-            .and_then(|b| result.get(b))
-            .copied()
-            .unwrap_or_default();
-        let cmd = match (own.cmd, own.entrypoint) {
-            (Some(cmd), _) => Some(cmd),
-            (None, Some(_)) => None,
-            (None, None) => base.cmd,
-        };
-        result.push(Effective {
-            entrypoint: own.entrypoint.or(base.entrypoint),
-            cmd,
-            shell: own.shell.or(base.shell),
-        });
-    }
-    result
-}
-
 fn command_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<InlayHint>) {
     let model = analysis.model();
     let text = analysis.text();
-    let effective = effective_per_stage(model);
-    for (stage, applied) in model.stages.iter().zip(&effective) {
+    let commands = model.stage_commands();
+    for (stage, applied) in model.stages.iter().zip(&commands) {
         let (Some(entrypoint), Some(cmd)) = (applied.entrypoint, applied.cmd) else {
             continue;
         };
@@ -288,28 +243,23 @@ fn command_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<Inla
         if entry.has_heredoc() || command.has_heredoc() {
             continue;
         }
-        let parent = stage.base_stage.and_then(|b| effective.get(b)).copied();
-        let shell_of =
-            |instruction: usize| shell_at(model, stage.instructions.clone(), instruction, parent);
-        let entry_args = model.command_args(text, entry, &shell_of(entrypoint));
-        let (args, tooltip) = if entry.form == Form::Exec {
-            let mut args = entry_args;
-            args.extend(model.command_args(text, command, &shell_of(cmd)));
-            let tooltip = format!(
+        let Some(args) = model.container_command(text, &commands, applied) else {
+            continue;
+        };
+        let tooltip = if entry.form == Form::Exec {
+            format!(
                 "The exec-form ENTRYPOINT (line {}) with the CMD (line {}) appended as its \
                  arguments; `docker run <image> ...` arguments replace the CMD's.",
                 model.line_of(entry.range.start),
                 model.line_of(command.range.start)
-            );
-            (args, tooltip)
+            )
         } else {
-            let tooltip = format!(
+            format!(
                 "The shell-form ENTRYPOINT (line {}) runs in the shell and ignores the CMD \
                  (line {}).",
                 model.line_of(entry.range.start),
                 model.line_of(command.range.start)
-            );
-            (entry_args, tooltip)
+            )
         };
         if args.is_empty() {
             continue;
@@ -323,27 +273,6 @@ fn command_hints(analysis: &Snapshot, range: &Range<usize>, hints: &mut Vec<Inla
             padding_left: true,
         });
     }
-}
-
-/// The shell in effect at instruction `index` of a stage: the last SHELL before it in the
-/// stage, or the one the base stage ends with, or `/bin/sh -c`.
-fn shell_at(
-    model: &Model,
-    stage: Range<usize>,
-    index: usize,
-    parent: Option<Effective>,
-) -> Vec<String> {
-    let own = (stage.start..index.min(stage.end)).rev().find(|&i| {
-        model
-            .instructions
-            .get(i)
-            .is_some_and(|s| s.keyword == "SHELL")
-    });
-    own.or(parent.and_then(|p| p.shell))
-        .and_then(|i| model.instructions.get(i))
-        .and_then(|s| s.exec_args.clone())
-        .filter(|args| !args.is_empty())
-        .unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()])
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut; newlines become blanks so the

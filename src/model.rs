@@ -267,6 +267,105 @@ impl Model {
         builder.model
     }
 
+    /// The ENTRYPOINT, CMD and SHELL in effect at the end of every stage, from its own
+    /// instructions and its base stage's: an ENTRYPOINT clears the CMD it inherits unless its
+    /// own stage sets one, as BuildKit does.
+    pub fn stage_commands(&self) -> Vec<StageCommands> {
+        let mut result: Vec<StageCommands> = Vec::with_capacity(self.stages.len());
+        for stage in &self.stages {
+            let mut own = StageCommands::default();
+            let range = stage.instructions.clone();
+            let instructions = self.instructions.get(range.clone()).unwrap_or_default();
+            for (index, instruction) in range.zip(instructions) {
+                match instruction.keyword.as_str() {
+                    "ENTRYPOINT" => own.entrypoint = Some(index),
+                    "CMD" => own.cmd = Some(index),
+                    "SHELL" => own.shell = Some(index),
+                    _ => {}
+                }
+            }
+            // A base stage always comes earlier, so its entry is already there.
+            let base = stage
+                .base_stage
+                .and_then(|b| result.get(b))
+                .copied()
+                .unwrap_or_default();
+            let cmd = match (own.cmd, own.entrypoint) {
+                (Some(cmd), _) => Some(cmd),
+                (None, Some(_)) => None,
+                (None, None) => base.cmd,
+            };
+            result.push(StageCommands {
+                entrypoint: own.entrypoint.or(base.entrypoint),
+                cmd,
+                shell: own.shell.or(base.shell),
+            });
+        }
+        result
+    }
+
+    /// The shell a shell-form instruction (by index) runs in: the last SHELL before it in its
+    /// stage, else the one its stage's base ends with, else `/bin/sh -c`. `commands` is
+    /// [`Model::stage_commands`].
+    pub fn shell_at(&self, commands: &[StageCommands], index: usize) -> Vec<String> {
+        let stage = self
+            .instructions
+            .get(index)
+            .and_then(|i| i.stage)
+            .and_then(|s| self.stages.get(s));
+        let own = stage.and_then(|stage| {
+            (stage.instructions.start..index.min(stage.instructions.end))
+                .rev()
+                .find(|&i| {
+                    self.instructions
+                        .get(i)
+                        .is_some_and(|s| s.keyword == "SHELL")
+                })
+        });
+        let inherited = || {
+            stage
+                .and_then(|stage| stage.base_stage)
+                .and_then(|base| commands.get(base))
+                .and_then(|base| base.shell)
+        };
+        own.or_else(inherited)
+            .and_then(|i| self.instructions.get(i))
+            .and_then(|s| s.exec_args.clone())
+            .filter(|args| !args.is_empty())
+            .unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()])
+    }
+
+    /// What a container of a stage runs, as an argument list: ENTRYPOINT and CMD combined as
+    /// BuildKit does (an exec-form ENTRYPOINT takes the CMD as arguments; a shell-form one
+    /// ignores it). `None` when the stage sets neither. `commands` is
+    /// [`Model::stage_commands`] and `applied` its entry for the stage.
+    pub fn container_command(
+        &self,
+        text: &str,
+        commands: &[StageCommands],
+        applied: &StageCommands,
+    ) -> Option<Vec<String>> {
+        let args = |index: usize| {
+            let instruction = self.instructions.get(index)?;
+            Some(self.command_args(text, instruction, &self.shell_at(commands, index)))
+        };
+        match (applied.entrypoint, applied.cmd) {
+            (Some(entrypoint), Some(cmd))
+                if self
+                    .instructions
+                    .get(entrypoint)
+                    .is_some_and(|e| e.form == Form::Exec) =>
+            {
+                let mut all = args(entrypoint)?;
+                all.extend(args(cmd)?);
+                Some(all)
+            }
+            (Some(entrypoint), _) => args(entrypoint),
+            (None, Some(cmd)) => args(cmd),
+            (None, None) => None,
+        }
+    }
+
     /// What `instruction` (a RUN, CMD or ENTRYPOINT) runs, as an argument list: exec form as
     /// written, shell form (continuations joined) as the last argument of `shell`.
     pub fn command_args(
@@ -731,6 +830,15 @@ fn heredoc_delimiter(marker: &str) -> String {
     let rest = rest.strip_prefix("<<").unwrap_or(rest);
     let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
     rest.chars().filter(|&c| c != '"' && c != '\'').collect()
+}
+
+/// The ENTRYPOINT, CMD and SHELL in effect at the end of a stage, as indexes into
+/// [`Model::instructions`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageCommands {
+    pub entrypoint: Option<usize>,
+    pub cmd: Option<usize>,
+    pub shell: Option<usize>,
 }
 
 /// An argument list the way a shell would read it back: arguments with blanks or quotes (and
