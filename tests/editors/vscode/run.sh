@@ -12,16 +12,9 @@ WORK="${DOCKLS_E2E_WORK:-/tmp/vscode-e2e-work}"
 ART="$HERE/artifacts"
 mkdir -p "$WORK" "$ART"
 
-# 1. System packages.
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-[ -x /usr/bin/rg ] || need+=(ripgrep)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y "${need[@]}" >/dev/null || { apt-get update >/dev/null; apt-get install -y "${need[@]}" >/dev/null; }
-fi
+# 1. System packages (chromium, ripgrep, libkrb5-dev, a C/C++ toolchain) when missing; the apt
+# step needs root or passwordless sudo.
+"$ROOT/.ci/setup" vscode
 
 # 2. code-server and playwright-core.
 export npm_config_nodedir=/usr npm_config_yes=true npm_config_unsafe_perm=true
