@@ -711,9 +711,8 @@ mod tests {
     /// applies only to the instructions after it.
     #[test]
     fn an_own_entrypoint_drops_the_inherited_cmd_and_shell_applies_after_itself() {
-        let found = contents(
-            "FROM alpine AS base\nCMD [\"--help\"]\nFROM base\nENTRYPOI$0NT [\"/app\"]\n",
-        );
+        let found =
+            contents("FROM alpine AS base\nCMD [\"--help\"]\nFROM base\nENTRYPOI$0NT [\"/app\"]\n");
         assert!(found.contains("**The container runs:** `/app`"), "{found}");
         let found = contents("FROM alpine\nCM$0D echo hi\nSHELL [\"bash\", \"-c\"]\n");
         assert!(
