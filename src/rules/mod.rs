@@ -6,11 +6,13 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tree_sitter::Tree;
 
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::model::Model;
+use crate::shell::Script;
 use crate::snapshot::Snapshot;
 
 mod suppression;
@@ -180,6 +182,9 @@ pub struct Context<'a> {
     pub config: &'a RuleConfig,
     /// The build context's `.dockerignore`, when the shell found one.
     pub dockerignore: Option<&'a str>,
+    /// The RUN scripts, parsed on first use so files and settings without shell rules pay
+    /// nothing for them.
+    scripts: OnceLock<Vec<Script>>,
 }
 
 impl<'a> Context<'a> {
@@ -196,7 +201,14 @@ impl<'a> Context<'a> {
             model: snapshot.model(),
             config,
             dockerignore,
+            scripts: OnceLock::new(),
         }
+    }
+
+    /// The shell scripts of the RUN instructions, parsed once and shared by every rule.
+    pub fn scripts(&self) -> &[Script] {
+        self.scripts
+            .get_or_init(|| crate::shell::scripts(self.model, self.text))
     }
 
     /// The text of a byte range, empty when out of bounds.
