@@ -722,11 +722,10 @@ fn decode_json_into(builder: &mut Builder, text: &str, literal: Range<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::Snapshot;
 
     fn scripts_of(text: &str) -> Vec<Script> {
-        let snapshot = Snapshot::from_text(text);
-        scripts(snapshot.model(), text)
+        let model = Model::build(&crate::syntax::parse(text), text);
+        scripts(&model, text)
     }
 
     fn check_map(text: &str, script: &Script) {
