@@ -28,6 +28,7 @@ mod unpinned_base_image;
 
 // Groups of rules, each in its own directory with a `RULES` list.
 mod buildkit;
+mod commands;
 mod hadolint;
 mod validity;
 
@@ -43,7 +44,13 @@ static CORE: &[&Rule] = &[
 ];
 
 /// Every group of rules.
-static GROUPS: &[&[&Rule]] = &[CORE, validity::RULES, buildkit::RULES, hadolint::RULES];
+static GROUPS: &[&[&Rule]] = &[
+    CORE,
+    validity::RULES,
+    buildkit::RULES,
+    hadolint::RULES,
+    commands::RULES,
+];
 
 /// Every rule.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
