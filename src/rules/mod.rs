@@ -75,6 +75,49 @@ impl Category {
     }
 }
 
+/// What a rule reads to find what it reports: the contract that lets an analysis after an edit
+/// reuse the findings of the parts the edit did not touch.
+///
+/// The parts are *units*: an instruction's unit runs from the start of its first line to the
+/// end of the instruction (its continuation lines, heredoc bodies and ONBUILD trigger included);
+/// a stage's unit runs from the start of its `FROM` line to the end of its last instruction.
+/// Every unit also depends on two facts of the whole file: the escape character and whether
+/// lines end in CRLF. The settings and the `.dockerignore` are the same for every unit of one
+/// analysis.
+///
+/// A rule of one of the first three scopes promises that each of its findings (its range and
+/// the edits of its fixes) lies inside one unit of that scope, and that the findings in a unit
+/// stay the same, moved with it, as long as the unit's text and the text it declares it reads
+/// stay the same. `tests/rule_scopes.rs` checks both on the corpus and on every rule's examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// One instruction alone: its own text, nothing before or after it.
+    Instruction,
+    /// One instruction with what is in scope where it stands: the text of every `FROM`, `ARG`,
+    /// `ENV` and `SHELL` before it (which gives the ARG and ENV values visible to it, the stage
+    /// names and base images declared so far, and the shell of its stage). An edit to such an
+    /// instruction checks again the instructions after it; an edit elsewhere does not.
+    InstructionInContext,
+    /// One stage: the text of its `FROM` and of every instruction in it, read together (the order
+    /// of its RUNs, its last USER), and the number of the line it starts on, since messages name
+    /// the lines of other instructions in the stage.
+    Stage,
+    /// Anything in the file, such as later stages, comments between instructions or the parser
+    /// directives: checked again after every edit.
+    File,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Instruction => "instruction",
+            Scope::InstructionInContext => "instruction in context",
+            Scope::Stage => "stage",
+            Scope::File => "file",
+        }
+    }
+}
+
 /// A rule and its one-source documentation.
 #[derive(Debug)]
 pub struct Rule {
@@ -86,6 +129,9 @@ pub struct Rule {
     pub docs: &'static str,
     pub severity: Severity,
     pub category: Category,
+    /// What its findings depend on, so that after an edit only the findings that may have
+    /// changed are computed again.
+    pub scope: Scope,
     /// The hadolint codes it corresponds to (`DL3006`).
     pub hadolint: &'static [&'static str],
     /// The BuildKit build check it corresponds to (`StageNameCasing`).

@@ -1,6 +1,6 @@
 //! An instruction name BuildKit does not know, usually a typo.
 
-use super::{Category, Context, Fixes, Report, Rule};
+use super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
@@ -29,6 +29,7 @@ RUN apt-get update
 **Fix:** replace the word with the nearest instruction name, when one is close enough.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{Category, Context, Fixes, Report, Rule};
+use super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::{ImageParts, Stage};
@@ -36,6 +36,7 @@ FROM python:3.12-slim
 image comes from) for you to fill in. Pinning by digest (`@sha256:...`) is stricter still.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::File,
     hadolint: &["DL3006"],
     buildkit: None,
     off_by_default: false,
@@ -67,6 +68,7 @@ FROM centos:7
 **Fix:** replaces `latest` with a placeholder for the version to pin.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::File,
     hadolint: &["DL3007"],
     buildkit: None,
     off_by_default: false,

@@ -1,6 +1,6 @@
 //! COPY or ADD of a path that `.dockerignore` leaves out of the build context.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::dockerignore::Dockerignore;
 use crate::diagnostic::Severity;
 use crate::model::Form;
@@ -35,6 +35,7 @@ COPY production.env /app/
 **Fix:** none; either change `.dockerignore` or stop copying the file.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("CopyIgnoredFile"),
     off_by_default: false,

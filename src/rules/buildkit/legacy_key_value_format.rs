@@ -1,6 +1,6 @@
 //! `ENV key value` and `LABEL key value` instead of `key=value`.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -36,6 +36,7 @@ LABEL description=\"A small web server\"
 the same. A value that spans continuation lines is joined onto one line.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("LegacyKeyValueFormat"),
     off_by_default: false,

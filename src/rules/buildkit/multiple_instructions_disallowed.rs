@@ -1,6 +1,6 @@
 //! More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -35,6 +35,7 @@ CMD [\"php-fpm\"]
 `ENTRYPOINT`) reports the later instructions instead of the earlier ones.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Stage,
     hadolint: &["DL4003", "DL4004", "DL3012"],
     buildkit: Some("MultipleInstructionsDisallowed"),
     off_by_default: false,

@@ -93,6 +93,7 @@ WORKDIR $APP_HOME
 `ARG NAME` just before the instruction; neither is applied automatically.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: crate::rules::Scope::InstructionInContext,
     hadolint: &[],
     buildkit: Some("UndefinedVar"),
     off_by_default: false,

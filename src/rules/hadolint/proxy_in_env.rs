@@ -4,7 +4,7 @@ use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::{Declaration, DeclarationKind};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::text::newline;
 
 pub static RULE: Rule = Rule {
@@ -39,6 +39,7 @@ RUN pip install -r requirements.txt
 the `--build-arg`, so `dockls check --fix` leaves it to you.",
     severity: Severity::Warning,
     category: Category::Security,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

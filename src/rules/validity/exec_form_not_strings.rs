@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -32,6 +32,7 @@ CMD [\"sleep\", \"10\"]
 **Fix:** none; quote the value if a string was meant.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

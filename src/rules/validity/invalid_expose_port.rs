@@ -1,7 +1,7 @@
 //! EXPOSE with a port number out of range.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::syntax::NodeExt;
 
 use super::util;
@@ -34,6 +34,7 @@ EXPOSE 8000-9000/udp
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

@@ -5,7 +5,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util::{self, Reader};
 
@@ -39,6 +39,7 @@ LABEL version=${VERSION}
 **Fix:** none; where the quote should end is yours to say.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
