@@ -154,7 +154,7 @@ fn command_text(context: &Context, instruction: &Instruction) -> Option<String> 
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for stage in &model.stages {
+    for stage in context.stages() {
         // The last RUN of the stage that installed with each package manager.
         let mut installed: Vec<(Manager, usize)> = Vec::new();
         for index in stage.instructions.clone() {

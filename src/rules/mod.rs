@@ -10,9 +10,10 @@ use std::ops::Range;
 use tree_sitter::Tree;
 
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::model::Model;
+use crate::model::{Instruction, Model, Stage};
 use crate::snapshot::Snapshot;
 
+mod incremental;
 mod suppression;
 #[cfg(test)]
 pub mod testing;
@@ -29,6 +30,7 @@ mod buildkit;
 mod hadolint;
 mod validity;
 
+pub use incremental::{check_incremental, FindingsMemo};
 pub use suppression::{suppress_edit, Suppressions};
 
 /// The rules in this directory.
@@ -226,6 +228,19 @@ pub struct Context<'a> {
     pub config: &'a RuleConfig,
     /// The build context's `.dockerignore`, when the shell found one.
     pub dockerignore: Option<&'a str>,
+    /// The parts to check, when an incremental analysis knows the findings of the others;
+    /// `None` checks everything. A rule that walks [`Context::instructions`] and
+    /// [`Context::stages`] only does the work asked for; one that walks the model itself is
+    /// still correct, its findings outside the focus are dropped.
+    pub focus: Option<&'a Focus>,
+}
+
+/// The instructions and stages an incremental analysis asks a rule to check, by index in the
+/// model, in ascending order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    pub instructions: Vec<usize>,
+    pub stages: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -242,7 +257,42 @@ impl<'a> Context<'a> {
             model: snapshot.model(),
             config,
             dockerignore,
+            focus: None,
         }
+    }
+
+    /// The instructions to check with their index: all of them, or those in focus.
+    pub fn instructions(&self) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        let all = &self.model.instructions;
+        let (every, focused) = match self.focus {
+            None => (Some(all.iter().enumerate()), None),
+            Some(focus) => (None, Some(focus.instructions.iter())),
+        };
+        let focused = focused
+            .into_iter()
+            .flatten()
+            .filter_map(move |&index| Some((index, all.get(index)?)));
+        every.into_iter().flatten().chain(focused)
+    }
+
+    /// The stages to check: all of them, or those in focus.
+    pub fn stages(&self) -> impl Iterator<Item = &'a Stage> + 'a {
+        let all = &self.model.stages;
+        let (every, focused) = match self.focus {
+            None => (Some(all.iter()), None),
+            Some(focus) => (None, Some(focus.stages.iter())),
+        };
+        let focused = focused
+            .into_iter()
+            .flatten()
+            .filter_map(move |&index| all.get(index));
+        every.into_iter().flatten().chain(focused)
+    }
+
+    /// Whether the instruction with this index is to be checked.
+    pub fn checks_instruction(&self, index: usize) -> bool {
+        self.focus
+            .is_none_or(|focus| focus.instructions.binary_search(&index).is_ok())
     }
 
     /// The text of a byte range, empty when out of bounds.

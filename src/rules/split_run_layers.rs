@@ -77,7 +77,7 @@ fn check(context: &Context, report: &mut Report) {
 fn mergeable_pairs(context: &Context) -> Vec<(usize, usize)> {
     let model = context.model;
     let mut pairs = Vec::new();
-    for stage in &model.stages {
+    for stage in context.stages() {
         let indexes = stage.instructions.clone();
         for current in indexes.clone().skip(1) {
             let previous = current - 1;

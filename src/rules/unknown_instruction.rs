@@ -38,7 +38,7 @@ RUN apt-get update
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in std::iter::once(outer).chain(outer.trigger.as_deref()) {
             if instruction.known {
                 continue;

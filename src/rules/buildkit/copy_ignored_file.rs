@@ -48,7 +48,7 @@ fn check(context: &Context, report: &mut Report) {
         return;
     };
     let ignore = Dockerignore::parse(text);
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in std::iter::once(outer).chain(outer.trigger.as_deref()) {
             let keyword = instruction.keyword.as_str();
             if !matches!(keyword, "COPY" | "ADD") || instruction.flag("from").is_some() {

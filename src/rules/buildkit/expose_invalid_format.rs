@@ -40,7 +40,7 @@ EXPOSE 80/tcp
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "EXPOSE" {
             continue;
         }

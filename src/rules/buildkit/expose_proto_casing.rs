@@ -39,7 +39,7 @@ EXPOSE 53/udp
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "EXPOSE" {
             continue;
         }

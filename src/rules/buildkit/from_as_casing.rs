@@ -40,7 +40,7 @@ FROM debian:12 AS build
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

@@ -42,7 +42,7 @@ applied automatically.",
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

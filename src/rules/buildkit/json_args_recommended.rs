@@ -46,7 +46,7 @@ it is not applied automatically there. No fix is offered for images that look li
 whose default shell is `cmd`.",
     severity: Severity::Warning,
     category: Category::Correctness,
-    scope: Scope::InstructionInContext,
+    scope: Scope::File,
     hadolint: &["DL3025"],
     buildkit: Some("JSONArgsRecommended"),
     off_by_default: false,

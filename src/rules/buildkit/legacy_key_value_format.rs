@@ -46,7 +46,7 @@ the same. A value that spans continuation lines is joined onto one line.",
 
 fn check(context: &Context, report: &mut Report) {
     let escape = context.model.escape;
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         let (pair_kind, key_field) = match instruction.keyword.as_str() {
             "ENV" => ("env_pair", "name"),
             "LABEL" => ("label_pair", "key"),

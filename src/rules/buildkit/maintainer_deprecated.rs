@@ -42,7 +42,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "MAINTAINER" {
             continue;
         }

@@ -45,7 +45,7 @@ CMD [\"php-fpm\"]
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for stage in &model.stages {
+    for stage in context.stages() {
         let Some(instructions) = model.instructions.get(stage.instructions.clone()) else {
             continue;
         };

@@ -45,7 +45,7 @@ comment line if you want a visual separation.",
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         // Only an instruction with an empty line inside can have an empty continuation line.
         let body = context.slice(instruction.range.clone());
         if !body.lines().any(|line| line.trim().is_empty()) {

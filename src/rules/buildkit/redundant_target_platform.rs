@@ -38,7 +38,7 @@ FROM alpine:3.20
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

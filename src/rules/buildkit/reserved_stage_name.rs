@@ -48,7 +48,7 @@ COPY --from=greeting /hi /hi
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let (Some(name), Some(range)) = (&stage.name, &stage.name_range) else {
             continue;
         };

@@ -61,7 +61,12 @@ Build with `docker build --secret id=github_token,env=GITHUB_TOKEN .`.
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for declaration in &context.model.declarations {
+    for declaration in context
+        .model
+        .declarations
+        .iter()
+        .filter(|d| context.checks_instruction(d.instruction))
+    {
         let name = &declaration.name;
         if !looks_secret(name) {
             continue;

@@ -112,7 +112,11 @@ fn check(context: &Context, report: &mut Report) {
             Scope::Global => None,
         })
         .collect();
-    for variable in &model.uses {
+    for variable in model
+        .uses
+        .iter()
+        .filter(|u| context.checks_instruction(u.instruction))
+    {
         let Scope::Stage(stage) = variable.scope else {
             continue;
         };

@@ -50,7 +50,7 @@ const ARCHIVE_EXTENSIONS: &[&str] = &[
 
 fn check(context: &Context, report: &mut Report) {
     let copy = knowledge::instruction("COPY");
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             if instruction.keyword != "ADD" {
                 continue;

@@ -44,7 +44,7 @@ COPY --from=build /out/app /app
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "COPY" || instruction.flag("from").is_none() {
             continue;
         }

@@ -44,7 +44,7 @@ COPY config.yml lib /app/
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             let keyword = instruction.keyword.as_str();
             if !(keyword == "COPY" || keyword == "ADD") || instruction.flag("from").is_some() {

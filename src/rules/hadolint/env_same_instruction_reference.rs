@@ -45,7 +45,7 @@ it gets, to the one that was meant).",
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for (index, instruction) in model.instructions.iter().enumerate() {
+    for (index, instruction) in context.instructions() {
         if instruction.keyword != "ENV" {
             continue;
         }

@@ -46,7 +46,7 @@ that is doubled): repair the array. It changes what runs (to what was meant), so
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             let Some(array) = broken_array(context, instruction) else {
                 continue;

@@ -43,7 +43,7 @@ changes what runs (to what was meant), so `dockls check --fix` leaves it to you.
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             let Some(array) = broken_array(context, instruction) else {
                 continue;

@@ -44,7 +44,7 @@ USER nobody
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let last_user = context
             .model
             .instructions

@@ -41,7 +41,7 @@ USER 10001
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "USER" {
             continue;
         }

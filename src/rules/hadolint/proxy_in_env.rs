@@ -49,7 +49,7 @@ the `--build-arg`, so `dockls check --fix` leaves it to you.",
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for (index, instruction) in model.instructions.iter().enumerate() {
+    for (index, instruction) in context.instructions() {
         if instruction.keyword != "ENV" {
             continue;
         }

@@ -48,7 +48,7 @@ COPY *.py /srv/
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "COPY" && instruction.keyword != "ADD" {
             continue;
         }

@@ -44,7 +44,7 @@ const NOT_STRINGS: [&str; 4] = ["json_number", "json_literal", "json_array", "js
 
 fn check(context: &Context, report: &mut Report) {
     let root = context.tree.root_node();
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.form != Form::Exec {
             continue;
         }

@@ -44,7 +44,7 @@ EXPOSE 8000-9000/udp
 
 fn check(context: &Context, report: &mut Report) {
     let root = context.tree.root_node();
-    let exposes = util::with_triggers(context.model).filter(|i| i.keyword == "EXPOSE");
+    let exposes = util::with_triggers(context).filter(|i| i.keyword == "EXPOSE");
     let ports = exposes
         .filter_map(|i| root.descendant_for_byte_range(i.range.start, i.range.end))
         .flat_map(|node| util::descendants(node, "expose_port"));

@@ -60,7 +60,7 @@ const BOOLEANS: &[&str] = &["link", "parents", "keep-git-dir", "unpack"];
 const DURATIONS: &[&str] = &["interval", "timeout", "start-period", "start-interval"];
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         let Some(info) = knowledge::instruction(&instruction.keyword) else {
             continue;
         };

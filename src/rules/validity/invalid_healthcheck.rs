@@ -43,7 +43,7 @@ HEALTHCHECK NONE
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "HEALTHCHECK" {
             continue;
         }

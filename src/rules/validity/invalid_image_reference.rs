@@ -45,7 +45,7 @@ FROM alpine:${VERSION}
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(image) = &stage.image else {
             continue;
         };

@@ -104,7 +104,7 @@ pub struct Mount {
 /// The `--mount` flags of every RUN (and RUN trigger) written as plain `key=value` lists.
 pub fn mounts(context: &Context) -> Vec<Mount> {
     let mut mounts = Vec::new();
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "RUN" {
             continue;
         }

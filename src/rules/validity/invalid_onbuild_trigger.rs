@@ -39,7 +39,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe\"
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         let mut current = instruction;
         while current.keyword == "ONBUILD" {
             let Some(trigger) = current.trigger.as_deref() else {

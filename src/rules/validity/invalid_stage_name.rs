@@ -39,7 +39,7 @@ FROM alpine AS build-linux
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let (Some(name), Some(range)) = (&stage.name, &stage.name_range) else {
             continue;
         };

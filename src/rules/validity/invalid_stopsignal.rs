@@ -41,7 +41,7 @@ STOPSIGNAL SIGTERM
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "STOPSIGNAL" {
             continue;
         }

@@ -40,7 +40,7 @@ escapes or variables).",
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         let instruction = instruction.trigger.as_deref().unwrap_or(instruction);
         if instruction.keyword != "SHELL" {
             continue;

@@ -50,7 +50,7 @@ CMD [\"server\", \"--port\", \"8080\"]
 const WITH_FLAGS: &[&str] = &["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if !instruction.known {
             continue;
         }

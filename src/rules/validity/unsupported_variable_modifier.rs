@@ -56,7 +56,7 @@ fn check(context: &Context, report: &mut Report) {
     // leaves the flags of RUN and the arguments of the other instructions.
     let root = context.tree.root_node();
     let mut scopes = Vec::new();
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if !context.slice(instruction.range.clone()).contains("${") {
             continue;
         }
