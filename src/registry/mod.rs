@@ -19,8 +19,25 @@ use std::time::Duration;
 use serde_json::Value;
 
 use cache::{BlobStore, Memo, Peeked};
-use client::{Client, Error, ManifestHead};
+use client::{Client, ClientConfig, Error, ManifestHead};
+use credentials::DockerConfig;
 use reference::Reference;
+
+use crate::config::RegistrySettings;
+
+/// How the client reaches registries under `settings`, with the user's Docker credentials.
+pub fn client_config(settings: &RegistrySettings) -> ClientConfig {
+    ClientConfig {
+        timeout: Duration::from_millis(settings.timeout_ms.max(1)),
+        endpoints: settings
+            .endpoints
+            .iter()
+            .map(|(registry, url)| (registry.clone(), url.clone()))
+            .collect(),
+        insecure: settings.insecure.clone(),
+        docker_config: DockerConfig::load(),
+    }
+}
 
 /// How long a tag list or a tag's digest is trusted.
 pub const TAG_TTL: Duration = Duration::from_secs(10 * 60);
