@@ -24,7 +24,9 @@
 //!    features, diagnostics (syntax errors and rule findings together), the fix engine and the
 //!    settings.
 //! 8. `analysis`: the API the shells call: a snapshot that remembers its last diagnostics.
-//! 9. `lsp`, `cli`: the shells, the only code that does I/O.
+//! 9. `registry`: image references, tags, digests and image facts from OCI registries over
+//!    HTTP, with their caches; used by both shells.
+//! 10. `lsp`, `cli`: the shells; with `registry`, the only code that does I/O.
 
 pub mod analysis;
 pub mod cli;
@@ -44,6 +46,7 @@ pub mod links;
 pub mod lsp;
 pub mod model;
 pub mod navigation;
+pub mod registry;
 pub mod rules;
 pub mod selection;
 pub mod signature;
