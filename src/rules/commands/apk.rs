@@ -2,7 +2,7 @@
 
 use super::{after, cache_mount, commands, has_option, operands, subcommand};
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static UNPINNED: Rule = Rule {
     name: "apk-unpinned",
@@ -30,6 +30,7 @@ RUN apk add --no-cache curl=8.5.0-r0
 **Fix:** none: only you know the version you tested.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3018"],
     buildkit: None,
     off_by_default: false,
@@ -96,6 +97,7 @@ RUN apk add --no-cache curl
 index fetched for the purpose.",
     severity: Severity::Information,
     category: Category::Efficiency,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3019"],
     buildkit: None,
     off_by_default: false,

@@ -5,7 +5,7 @@ use super::{
     after, append_point, cache_mount, commands, has_option, operands, stage_is_shipped, subcommand,
 };
 use crate::diagnostic::{Edit, Severity};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 /// apt-get's options that take a value.
 const SHORT_VALUES: &[char] = &['o', 't', 'c'];
@@ -38,6 +38,7 @@ RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u5
 prefer pinning the base image by digest and leave this rule off.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3008"],
     buildkit: None,
     off_by_default: false,
@@ -95,6 +96,7 @@ RUN apt-get update && apt-get install -y curl \\
 that installs without its own `apt-get update` would then fail.",
     severity: Severity::Information,
     category: Category::Efficiency,
+    scope: Scope::File,
     hadolint: &["DL3009"],
     buildkit: None,
     off_by_default: false,
@@ -168,6 +170,7 @@ RUN apt-get install -y curl
 **Fix:** adds `-y` after `install`. Safe: the only other outcome is a failed build.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3014"],
     buildkit: None,
     off_by_default: false,
@@ -227,6 +230,7 @@ RUN apt-get install -y --no-install-recommends curl
 need one of the recommended packages, which then has to be named.",
     severity: Severity::Information,
     category: Category::Efficiency,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3015"],
     buildkit: None,
     off_by_default: false,
@@ -287,6 +291,7 @@ dependencies where `apt-get upgrade` does not, and `apt search`/`show`/`list` ha
 `apt-get` counterpart, so those get no fix.",
     severity: Severity::Warning,
     category: Category::Style,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3027"],
     buildkit: None,
     off_by_default: false,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::{commands, has_option};
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static WGET_PROGRESS: Rule = Rule {
     name: "wget-without-progress",
@@ -32,6 +32,7 @@ RUN wget --progress=dot:giga https://example.com/tool.tar.gz
 wget, Alpine's default, ignores the option's value but accepts it.)",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3047"],
     buildkit: None,
     off_by_default: false,
@@ -85,6 +86,7 @@ Dockerfile harder to follow.
 **Before**
 
 ```dockerfile
+FROM debian:bookworm
 RUN curl -fsSLO https://example.com/a.tar.gz
 RUN wget https://example.com/b.tar.gz
 ```
@@ -92,6 +94,7 @@ RUN wget https://example.com/b.tar.gz
 **After**
 
 ```dockerfile
+FROM debian:bookworm
 RUN curl -fsSLO https://example.com/a.tar.gz
 RUN curl -fsSLO https://example.com/b.tar.gz
 ```
@@ -99,6 +102,7 @@ RUN curl -fsSLO https://example.com/b.tar.gz
 **Fix:** none: the options of the two tools differ.",
     severity: Severity::Warning,
     category: Category::Style,
+    scope: Scope::Stage,
     hadolint: &["DL4001"],
     buildkit: None,
     off_by_default: false,

@@ -2,7 +2,7 @@
 
 use super::{after, append_point, cache_mount, commands, has_option, operands, subcommand, Found};
 use crate::diagnostic::{Edit, Severity};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::shell::Word;
 
 /// The arguments of pip in `pip install ...`, `pip3 ...` or `python -m pip ...`.
@@ -54,6 +54,7 @@ RUN pip install requests==2.32.3
 **Fix:** none: only you know the version you tested.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3013"],
     buildkit: None,
     off_by_default: false,
@@ -146,6 +147,7 @@ RUN pip install --no-cache-dir requests==2.32.3
 **Fix:** adds `--no-cache-dir` after `install`. Safe: the same packages are installed.",
     severity: Severity::Information,
     category: Category::Efficiency,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3042"],
     buildkit: None,
     off_by_default: false,
@@ -154,15 +156,16 @@ RUN pip install --no-cache-dir requests==2.32.3
 };
 
 fn check_pip_cache(context: &Context, report: &mut Report) {
-    if context
-        .model
-        .declarations
-        .iter()
-        .any(|d| d.name == "PIP_NO_CACHE_DIR")
-    {
-        return;
-    }
     for found in pip_installs(context) {
+        let start = context.model.instructions[found.index].range.start;
+        let declared = context
+            .model
+            .visible_declarations(start)
+            .into_iter()
+            .any(|d| context.model.declarations[d].name == "PIP_NO_CACHE_DIR");
+        if declared {
+            continue;
+        }
         let Some(args) = pip_arguments(&found) else {
             continue;
         };
@@ -218,6 +221,7 @@ RUN npm install -g typescript@5.6.3
 **Fix:** none: only you know the version you tested.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3016"],
     buildkit: None,
     off_by_default: false,
@@ -288,6 +292,7 @@ RUN gem install bundler:2.5.22
 **Fix:** none: only you know the version you tested.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3028"],
     buildkit: None,
     off_by_default: false,
@@ -355,6 +360,7 @@ RUN yarn install --frozen-lockfile \\
 installs offline from the cache would fail.",
     severity: Severity::Information,
     category: Category::Efficiency,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3060"],
     buildkit: None,
     off_by_default: false,
@@ -430,6 +436,7 @@ RUN go install golang.org/x/tools/gopls@v0.16.2
 **Fix:** none: only you know the version you tested.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3062"],
     buildkit: None,
     off_by_default: false,

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::run_of;
 use crate::diagnostic::{Edit, Severity};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::shell::{Origin, Script};
 
 pub static RULE: Rule = Rule {
@@ -40,6 +40,7 @@ line above instead. Both are unsafe: the RUN now fails where it used to succeed,
 point, and the SHELL needs bash in the image.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL4006"],
     buildkit: None,
     off_by_default: false,

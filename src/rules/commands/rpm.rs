@@ -4,7 +4,7 @@
 
 use super::{after, append_point, cache_mount, commands, has_option, operands, subcommand};
 use crate::diagnostic::{Edit, Severity};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 /// What the checks need to know about one package manager.
 struct Manager {
@@ -88,6 +88,7 @@ macro_rules! yes_rule {
             ),
             severity: Severity::Warning,
             category: Category::Correctness,
+            scope: Scope::InstructionInContext,
             hadolint: &[$code],
             buildkit: None,
             off_by_default: false,
@@ -153,6 +154,7 @@ macro_rules! clean_rule {
             ),
             severity: Severity::Information,
             category: Category::Efficiency,
+            scope: Scope::InstructionInContext,
             hadolint: &[$code],
             buildkit: None,
             off_by_default: false,
@@ -258,6 +260,7 @@ macro_rules! pin_rule {
             ),
             severity: Severity::Warning,
             category: Category::Reproducibility,
+            scope: Scope::InstructionInContext,
             hadolint: &[$code],
             buildkit: None,
             off_by_default: false,
@@ -350,6 +353,7 @@ FROM opensuse/leap:15.6
 **Fix:** none: the right base image is yours to choose.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3035"],
     buildkit: None,
     off_by_default: false,

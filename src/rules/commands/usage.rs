@@ -2,7 +2,7 @@
 
 use super::{commands, commands_matching};
 use crate::diagnostic::{Edit, Severity};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::shell::Origin;
 
 pub static CD: Rule = Rule {
@@ -33,6 +33,7 @@ above it. Offered as unsafe: the WORKDIR also applies to the instructions that f
 creates the directory when it is missing.",
     severity: Severity::Warning,
     category: Category::Style,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3003"],
     buildkit: None,
     off_by_default: false,
@@ -114,6 +115,7 @@ USER app
 **Fix:** none: which user the command should run as is yours to decide.",
     severity: Severity::Warning,
     category: Category::Security,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL3004"],
     buildkit: None,
     off_by_default: false,
@@ -164,6 +166,7 @@ SHELL [\"/bin/bash\", \"-c\"]
 **Fix:** none: whether the image's programs rely on the link is yours to check.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::InstructionInContext,
     hadolint: &["DL4005"],
     buildkit: None,
     off_by_default: false,
