@@ -357,6 +357,11 @@ pub fn scripts(model: &Model, text: &str) -> Vec<Script> {
             .filter(|(offset, _)| own_shell.is_none_or(|shell| shell < *offset))
             .map(|(_, dialect)| *dialect);
         let shell = model.shell_at(&commands, index);
+        let default_shell = shell.len() == 2 && shell[0] == "/bin/sh" && shell[1] == "-c";
+        if default_shell && pragma.is_none() && on_windows(model, instruction.stage) {
+            // Windows images run RUN with `cmd /S /C` unless a SHELL says otherwise.
+            continue;
+        }
         let Some((text_and_map, origin, dialect, pipefail)) =
             extract(run, text, model.escape, &shell, pragma)
         else {
@@ -512,6 +517,34 @@ fn unquote(node: Node, text: &str, out: &mut String) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a stage is built on a Windows image (`.../windows/servercore`, `nanoserver`), whose
+/// default shell is cmd.
+fn on_windows(model: &Model, stage: Option<usize>) -> bool {
+    let mut stage = stage;
+    for _ in 0..=model.stages.len() {
+        let Some(current) = stage.and_then(|s| model.stages.get(s)) else {
+            return false;
+        };
+        if current.base_stage.is_none() {
+            let image = current
+                .image
+                .as_ref()
+                .map(|i| {
+                    i.resolved
+                        .as_deref()
+                        .unwrap_or(&i.text)
+                        .to_ascii_lowercase()
+                })
+                .unwrap_or_default();
+            return ["windows", "nanoserver", "servercore"]
+                .iter()
+                .any(|w| image.contains(w));
+        }
+        stage = current.base_stage;
+    }
+    false
 }
 
 /// A dialect set by a comment (`# dockls shell=bash`, `# hadolint shell=powershell`), from its
@@ -824,6 +857,15 @@ RUN [\"sh\", \"-c\", \"echo \\u00e9\"]\nRUN [\"echo\", \"-c\", \"x\"]\n";
         for s in &scripts {
             check_map(text, s);
         }
+    }
+
+    #[test]
+    fn windows_images_run_cmd_by_default() {
+        let text =
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS base\nRUN dir | findstr x\n\
+FROM base\nRUN a\nSHELL [\"/bin/bash\", \"-c\"]\nRUN b\nFROM debian\nRUN c\n";
+        let texts: Vec<String> = scripts_of(text).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["b", "c"]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ is its last command's, so `curl -fsSL $URL | tar -xz` succeeds when the download
 `pipefail` counts when the SHELL instruction sets it (`SHELL [\"/bin/bash\", \"-o\", \
 \"pipefail\", \"-c\"]`), when an exec-form RUN's shell gets it, and when the RUN runs \
 `set -o pipefail` before the pipe (hadolint ignores the last one). PowerShell and cmd are not \
-checked.
+checked, nor RUNs of a stage built on a Windows image without SHELL, since those run in cmd.
 
 **Before**
 
