@@ -15,6 +15,7 @@ mod downloads;
 mod languages;
 mod pipefail;
 mod rpm;
+mod syntax;
 mod usage;
 
 /// The rules of this group.
@@ -48,6 +49,7 @@ pub static RULES: &[&Rule] = &[
     &downloads::WGET_AND_CURL,
     &usage::LINK_SH,
     &pipefail::RULE,
+    &syntax::RULE,
 ];
 
 /// One simple command of a RUN, with what the rules need around it.
