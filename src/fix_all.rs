@@ -259,7 +259,7 @@ mod tests {
         assert_eq!(result.end, FixEnd::Done);
         assert_eq!(
             result.text,
-            "FROM alpine:3.20\nRUN apk add curl \\\n    && apk add git\nCOPY app.py /srv/\nFROM alpine:3.20 AS b\n"
+            "FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && apk add --no-cache git\nCOPY app.py /srv/\nFROM alpine:3.20 AS b\n"
         );
         let left: Vec<&str> = result.diagnostics.iter().map(|d| d.code).collect();
         assert!(!left.contains(&"from-as-casing"), "{left:?}");
@@ -280,12 +280,13 @@ mod tests {
             .iter()
             .map(|e| (&text[e.range.clone()], e.new_text.as_str()))
             .collect();
-        // Lines 2 to 5 all change: one edit, trimmed to where they differ.
+        // Lines 2 to 5 all change (apk gets `--no-cache` too): one edit, trimmed to where they
+        // differ.
         assert_eq!(
             texts,
             [(
-                "\nRUN apk add git\nADD app.py /srv/\nfrom",
-                " \\\n    && apk add git\nCOPY app.py /srv/\nFROM"
+                "curl\nRUN apk add git\nADD app.py /srv/\nfrom",
+                "--no-cache curl \\\n    && apk add --no-cache git\nCOPY app.py /srv/\nFROM"
             )]
         );
         // Changes apart from each other stay apart.
