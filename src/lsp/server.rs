@@ -39,7 +39,7 @@ use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
 use super::memory;
 use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Memo as AnalysisMemo};
 use crate::completion::CompletionConfig;
 use crate::config::ConfigProblem;
 use crate::diagnostic::Fix;
@@ -188,7 +188,7 @@ struct Entry {
     analysis: Option<Analysis>,
     /// The rule findings of the last analysis, by instruction and stage, which the next one
     /// reuses where the edits did not reach.
-    memo: Arc<Mutex<rules::FindingsMemo>>,
+    memo: Arc<Mutex<AnalysisMemo>>,
     /// The revision and settings generation whose diagnostics were last published.
     published: Option<(u64, u64)>,
 }
