@@ -185,7 +185,6 @@ struct Plan {
     /// The units `prefix..units.len() - suffix` are checked again.
     prefix: usize,
     suffix: usize,
-    focus: Focus,
     /// The findings of the units checked again, by unit, relative to its start.
     found: Vec<Vec<(usize, Finding)>>,
     /// A rule of this scope reported outside its units: run the scope on the whole file.
@@ -270,6 +269,7 @@ pub fn check_incremental(
     let old_text = memo.text.clone().filter(|_| same_inputs);
 
     let mut plans: Vec<Plan> = Vec::with_capacity(UNIT_SCOPES.len());
+    let mut focuses: Vec<Focus> = Vec::with_capacity(UNIT_SCOPES.len());
     for (slot, scope) in UNIT_SCOPES.into_iter().enumerate() {
         let (units, broken) = match units(snapshot, scope) {
             Some(units) => (units, false),
@@ -282,14 +282,13 @@ pub fn check_incremental(
             _ => (0, 0),
         };
         let checked = prefix..units.len() - suffix;
-        let focus = focus_of(snapshot, scope, &units[checked.clone()]);
+        focuses.push(focus_of(snapshot, scope, &units[checked.clone()]));
         plans.push(Plan {
             scope,
             found: vec![Vec::new(); checked.len()],
             units,
             prefix,
             suffix,
-            focus,
             broken,
         });
     }
@@ -304,7 +303,7 @@ pub fn check_incremental(
         if config.severity(rule).is_none() {
             continue;
         }
-        let Some(plan) = plans.iter_mut().find(|p| p.scope == rule.scope) else {
+        let Some(slot) = plans.iter().position(|p| p.scope == rule.scope) else {
             if !suppressions.whole_file(rule) {
                 let mut report = Report::new(rule);
                 (rule.check)(&context, &mut report);
@@ -312,13 +311,11 @@ pub fn check_incremental(
             }
             continue;
         };
+        let plan = &mut plans[slot];
         if plan.broken || plan.checked().is_empty() {
             continue;
         }
-        let focused = Context {
-            focus: Some(&plan.focus),
-            ..Context::new(snapshot, config, dockerignore)
-        };
+        let focused = context.focused(&focuses[slot]);
         let mut report = Report::new(rule);
         (rule.check)(&focused, &mut report);
         for finding in report.into_findings() {
