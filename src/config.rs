@@ -11,11 +11,20 @@
 //! DL3006 = "warning"            # a hadolint code,
 //! StageNameCasing = "off"       # a BuildKit check name,
 //! unknown-instruction = "error" # or the rule's own name
+//!
+//! [registry]
+//! network = true                # the editor may ask registries (off unless set)
+//! timeout = 5                   # seconds per request
+//! insecure = ["localhost:5000"] # registries reached over plain HTTP
+//! [registry.endpoints]
+//! "docker.io" = "https://mirror.example.com"
 //! ```
 
 use crate::similar::nearest;
 use crate::text::line_number;
 use std::ops::Range;
+
+use std::collections::BTreeMap;
 
 use serde_json::Value as JsonValue;
 use toml::de::{DeTable, DeValue};
@@ -27,11 +36,40 @@ use crate::rules::{self, RuleConfig};
 /// The name of the settings file, looked up from a Dockerfile's directory upward.
 pub const FILE_NAME: &str = ".dockls.toml";
 
+/// How dockls may reach image registries: the `[registry]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrySettings {
+    /// Whether the editor may ask registries at all (off by default; `dockls check` never does).
+    pub network: bool,
+    /// The longest one request may take, in milliseconds.
+    pub timeout_ms: u64,
+    /// Registries reached over plain HTTP instead of HTTPS.
+    pub insecure: Vec<String>,
+    /// Base URLs per registry name, for mirrors and private endpoints.
+    pub endpoints: BTreeMap<String, String>,
+}
+
+impl Default for RegistrySettings {
+    fn default() -> RegistrySettings {
+        RegistrySettings {
+            network: false,
+            timeout_ms: 5000,
+            insecure: Vec::new(),
+            endpoints: BTreeMap::new(),
+        }
+    }
+}
+
+/// The keys of the `[registry]` table.
+const REGISTRY_KEYS: [&str; 4] = ["network", "timeout", "insecure", "endpoints"];
+
 /// Settings read from a `.dockls.toml` text, with what was wrong in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedConfig {
     /// The valid settings; defaults wherever the text had a problem.
     pub config: RuleConfig,
+    /// The `[registry]` table.
+    pub registry: RegistrySettings,
     /// Sorted by position.
     pub problems: Vec<ConfigProblem>,
 }
@@ -73,6 +111,7 @@ pub fn parse(text: &str) -> ParsedConfig {
         let name: &str = key.get_ref();
         match name {
             "rules" => reader.rules(value, &mut parsed.config),
+            "registry" => reader.registry(value, &mut parsed.registry),
             "trusted-registries" => {
                 if let Some(registries) = reader.string_list(key.get_ref(), value) {
                     parsed.config.trusted_registries = registries;
@@ -81,8 +120,9 @@ pub fn parse(text: &str) -> ParsedConfig {
             other => reader.warn(
                 key.span(),
                 format!(
-                    "unknown setting `{other}`; expected `rules` or `trusted-registries`{}",
-                    did_you_mean(other, &["rules", "trusted-registries"])
+                    "unknown setting `{other}`; expected `rules`, `registry` or \
+                     `trusted-registries`{}",
+                    did_you_mean(other, &["rules", "registry", "trusted-registries"])
                 ),
             ),
         }
@@ -163,6 +203,67 @@ impl TomlReader<'_> {
         }
     }
 
+    fn registry(&mut self, value: &Spanned<DeValue>, settings: &mut RegistrySettings) {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.warn(
+                value.span(),
+                format!(
+                    "`registry` must be a table, not {}",
+                    a_type(value.get_ref())
+                ),
+            );
+            return;
+        };
+        for (key, setting) in table.iter() {
+            let name: &str = key.get_ref();
+            match (name, setting.get_ref()) {
+                ("network", DeValue::Boolean(on)) => settings.network = *on,
+                ("timeout", DeValue::Integer(_) | DeValue::Float(_)) => {
+                    match timeout_ms(setting.get_ref()) {
+                        Some(ms) => settings.timeout_ms = ms,
+                        None => self.warn(
+                            setting.span(),
+                            "`timeout` must be a number of seconds above 0 and up to 300"
+                                .to_owned(),
+                        ),
+                    }
+                }
+                ("insecure", _) => {
+                    if let Some(list) = self.string_list("insecure", setting) {
+                        settings.insecure = list;
+                    }
+                }
+                ("endpoints", DeValue::Table(endpoints)) => {
+                    for (registry, url) in endpoints.iter() {
+                        match url.get_ref() {
+                            DeValue::String(url) if is_http_url(url) => {
+                                settings
+                                    .endpoints
+                                    .insert(registry.get_ref().to_string(), url.to_string());
+                            }
+                            _ => self.warn(
+                                url.span(),
+                                "an endpoint must be an http:// or https:// URL".to_owned(),
+                            ),
+                        }
+                    }
+                }
+                (known, other) if REGISTRY_KEYS.contains(&known) => self.warn(
+                    setting.span(),
+                    format!("`registry.{known}` cannot be {}", a_type(other)),
+                ),
+                (unknown, _) => self.warn(
+                    key.span(),
+                    format!(
+                        "unknown setting `registry.{unknown}`; expected one of `network`, \
+                         `timeout`, `insecure`, `endpoints`{}",
+                        did_you_mean(unknown, &REGISTRY_KEYS)
+                    ),
+                ),
+            }
+        }
+    }
+
     fn string_list(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Vec<String>> {
         let DeValue::Array(items) = value.get_ref() else {
             self.warn(
@@ -189,6 +290,83 @@ impl TomlReader<'_> {
         }
         Some(list)
     }
+}
+
+/// A timeout in seconds (integer or float) as milliseconds, when above 0 and up to 300.
+fn timeout_ms(value: &DeValue) -> Option<u64> {
+    let seconds: f64 = match value {
+        DeValue::Integer(i) => i.to_string().parse().ok()?,
+        DeValue::Float(f) => f.to_string().parse().ok()?,
+        _ => return None,
+    };
+    (seconds > 0.0 && seconds <= 300.0).then(|| (seconds * 1000.0).round() as u64)
+}
+
+fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace))
+}
+
+/// The editor's `registry` object over the file's `[registry]` table: the same keys, each
+/// replacing the file's when present. Returns the merged settings and a message per ignored
+/// entry.
+pub fn merge_editor_registry(
+    base: &RegistrySettings,
+    settings: &JsonValue,
+) -> (RegistrySettings, Vec<String>) {
+    let mut merged = base.clone();
+    let mut problems = Vec::new();
+    let Some(object) = settings.get("registry") else {
+        return (merged, problems);
+    };
+    let object = match object {
+        JsonValue::Null => return (merged, problems),
+        JsonValue::Object(object) => object,
+        other => {
+            problems.push(format!(
+                "`registry` must be an object, not {}",
+                json_type(other)
+            ));
+            return (merged, problems);
+        }
+    };
+    for (key, value) in object {
+        match (key.as_str(), value) {
+            (_, JsonValue::Null) => {}
+            ("network", JsonValue::Bool(on)) => merged.network = *on,
+            ("timeout", JsonValue::Number(n)) => match n.as_f64() {
+                Some(s) if s > 0.0 && s <= 300.0 => merged.timeout_ms = (s * 1000.0).round() as u64,
+                _ => {
+                    problems.push("`registry.timeout` must be seconds above 0 and up to 300".into())
+                }
+            },
+            ("insecure", JsonValue::Array(items)) => {
+                merged.insecure = items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect();
+            }
+            ("endpoints", JsonValue::Object(endpoints)) => {
+                for (registry, url) in endpoints {
+                    match url.as_str() {
+                        Some(url) if is_http_url(url) => {
+                            merged.endpoints.insert(registry.clone(), url.to_owned());
+                        }
+                        _ => problems.push(format!(
+                            "`registry.endpoints.{registry}` must be an http:// or https:// URL"
+                        )),
+                    }
+                }
+            }
+            (known, other) if REGISTRY_KEYS.contains(&known) => {
+                problems.push(format!("`registry.{known}` cannot be {}", json_type(other)))
+            }
+            (unknown, _) => problems.push(format!("unknown setting `registry.{unknown}`")),
+        }
+    }
+    (merged, problems)
 }
 
 /// Reads a severity word: `error`, `warning` (`warn`), `info` (`information`), `hint`, or
@@ -256,11 +434,11 @@ pub fn merge_editor_settings(base: &RuleConfig, settings: &JsonValue) -> (RuleCo
                 )),
             },
             // Read by the language server itself: how diagnostics travel, which inlay hints
-            // to show.
-            "diagnosticMode" | "inlayHints" => {}
+            // to show; registry access (see `merge_editor_registry`).
+            "diagnosticMode" | "inlayHints" | "registry" => {}
             other => problems.push(format!(
                 "unknown setting `{other}`; expected `rules`, `trustedRegistries`, \
-                 `diagnosticMode` or `inlayHints`"
+                 `registry`, `diagnosticMode` or `inlayHints`"
             )),
         }
     }
@@ -543,6 +721,44 @@ mod tests {
         let (merged, problems) = merge_editor_settings(&base, &kebab);
         assert_eq!(problems, Vec::<String>::new());
         assert_eq!(merged, base);
+    }
+
+    #[test]
+    fn the_registry_table_is_read_and_the_editor_overrides_it() {
+        let parsed = parse(
+            "[registry]\nnetwork = true\ntimeout = 2.5\ninsecure = [\"localhost:5000\"]\n\
+             [registry.endpoints]\n\"docker.io\" = \"https://mirror.example\"\n",
+        );
+        assert_eq!(parsed.problems, vec![]);
+        let registry = &parsed.registry;
+        assert!(registry.network);
+        assert_eq!(registry.timeout_ms, 2500);
+        assert_eq!(registry.insecure, ["localhost:5000"]);
+        assert_eq!(
+            registry.endpoints.get("docker.io").map(String::as_str),
+            Some("https://mirror.example")
+        );
+        assert!(!RegistrySettings::default().network);
+
+        let found = problems(
+            "[registry]\nnetwork = \"yes\"\ntimeout = 0\nmirrors = 1\n[registry.endpoints]\nx = \"ftp://a\"\n",
+        );
+        let at: Vec<&str> = found.iter().map(|p| p.0).collect();
+        assert_eq!(at, ["\"yes\"", "0", "mirrors", "\"ftp://a\""], "{found:?}");
+
+        let editor = serde_json::json!({ "registry": { "network": false, "timeout": 1 } });
+        let (merged, problems) = merge_editor_registry(registry, &editor);
+        assert_eq!(problems, Vec::<String>::new());
+        assert!(!merged.network);
+        assert_eq!(merged.timeout_ms, 1000);
+        assert_eq!(merged.insecure, registry.insecure);
+        let (_, problems) = merge_editor_registry(
+            registry,
+            &serde_json::json!({ "registry": { "network": "on", "colour": 1 } }),
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let (_, problems) = merge_editor_settings(&RuleConfig::default(), &editor);
+        assert_eq!(problems, Vec::<String>::new());
     }
 
     #[test]

@@ -236,12 +236,13 @@ fn fix_rewrites_the_file_and_a_second_run_changes_nothing() {
 
 #[test]
 fn fix_does_not_apply_snippets() {
-    // The untagged image's fix inserts a `${1:tag}` placeholder for the user to fill in.
-    let dir = fixture("fix-snippet", &[("Dockerfile", UNTAGGED)]);
+    // The ARG's fix inserts a `${1:value}` placeholder for the user to fill in.
+    let text = "ARG TAG\nFROM alpine:${TAG}\n";
+    let dir = fixture("fix-snippet", &[("Dockerfile", text)]);
     dockls(&dir, &["check", "--fix"]);
     assert_eq!(
         std::fs::read_to_string(dir.join("Dockerfile")).unwrap(),
-        UNTAGGED
+        text
     );
 }
 

@@ -558,7 +558,7 @@ fn read_dockerignore(dockerfile: &Path) -> Result<Option<String>, String> {
 }
 
 /// The nearest `name` in the file's directory or above, up to the filesystem root.
-fn find_upward(file: &Path, name: &str) -> Option<PathBuf> {
+pub(crate) fn find_upward(file: &Path, name: &str) -> Option<PathBuf> {
     let absolute = std::path::absolute(file).ok()?;
     let mut directory = absolute.parent();
     while let Some(dir) = directory {
@@ -633,7 +633,7 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 /// missing or unreadable path, a symbolic link that leads nowhere (named, or found in a walk
 /// under a Dockerfile name), a directory the walk cannot enter, and a directory named like a
 /// Dockerfile that holds none. Symbolic links to directories are not followed in a walk.
-fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+pub(crate) fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {

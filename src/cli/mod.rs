@@ -13,6 +13,7 @@ use crate::syntax;
 pub mod check;
 pub mod docs;
 pub mod output;
+pub mod pin;
 
 pub use check::CheckConfig;
 
@@ -30,6 +31,7 @@ Usage:
   dockls check [OPTIONS] [PATH...]  lint Dockerfiles (the current directory by default)
   dockls check --explain RULE       print a rule's documentation
   dockls parse [--errors] FILE...   print the syntax tree of each FILE
+  dockls pin [OPTIONS] [PATH...]    pin base images to the digest their tag has now
   dockls [--stdio]                  run the language server on stdin and stdout
   dockls docs rules DIR             write a documentation page per rule into DIR
   dockls --version                  print the version
@@ -65,13 +67,33 @@ Options of `check`:
   DL3006 = \"warning\"        # a rule name, hadolint code or BuildKit check name set to
   StageNameCasing = \"off\"   # error, warning, info, hint or off
 
+[registry] in .dockls.toml (how `pin` and the editor reach registries):
+  network = true                  # the editor may ask registries (off unless set)
+  timeout = 5                     # seconds per request
+  insecure = [\"localhost:5000\"]   # registries reached over plain HTTP
+  [registry.endpoints]
+  \"docker.io\" = \"https://mirror.example.com\"
+
+Options of `pin` (`dockls check` never uses the network; `pin` always does):
+  --check             write nothing; exit 1 when a base image is not pinned or its pin is
+                      stale (the tag points at another digest now)
+  --update            also refresh stale pins (without it, only missing pins are added)
+  --format FORMAT     human (default) or json: [{path, line, column, image, status, digest,
+                        pinned, message}], status one of current, pinned, missing, stale,
+                        updated, error
+  --insecure-registry HOST
+                      reach HOST over plain HTTP (repeatable)
+  --timeout SECONDS   the longest one request may take (default 5)
+  The digest written is the one the registry reports for the tag: of the index when the
+  image has several platforms. Credentials come from ~/.docker/config.json.
+
 Options of `parse`:
   --errors   print only syntax errors, as FILE:LINE:COL: error: MESSAGE
   FILE may be - for standard input.
 
 Exit status: 0 when all is well; 1 when `check` found a diagnostic at or above the fail level,
-or `parse` a syntax error; 2 on a usage error, an unreadable file or a .dockls.toml with a
-problem.
+`parse` a syntax error, or `pin --check` a missing or stale pin; 2 on a usage error, an
+unreadable file, a .dockls.toml with a problem, or an image `pin` could not resolve.
 ";
 
 /// What the command line asks for.
@@ -81,6 +103,7 @@ pub enum Command {
     Version,
     Parse(ParseConfig),
     Check(CheckConfig),
+    Pin(pin::PinConfig),
     /// Write the rule pages into a directory.
     RuleDocs(PathBuf),
     /// The language server over stdin and stdout.
@@ -140,6 +163,14 @@ where
             }
             check::parse_args(rest.into_iter()).map(Command::Check)
         }
+        Some("pin") => {
+            let rest: Vec<OsString> = args.collect();
+            let mut options = rest.iter().take_while(|arg| *arg != "--");
+            if options.any(|arg| arg == "-h" || arg == "--help") {
+                return Ok(Command::Help);
+            }
+            pin::parse_args(rest.into_iter()).map(Command::Pin)
+        }
         Some("docs") => {
             let rest: Vec<OsString> = args.collect();
             match rest.as_slice() {
@@ -196,6 +227,7 @@ where
         Command::Server => Ok(crate::lsp::run_stdio()),
         Command::Parse(config) => run_parse(&config, stdout, stderr),
         Command::Check(config) => check::run(&config, stdout, stderr),
+        Command::Pin(config) => pin::run(&config, stdout, stderr),
         Command::RuleDocs(dir) => match docs::write_rule_docs(&dir) {
             Ok(count) => writeln!(
                 stderr,

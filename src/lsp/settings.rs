@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::config::{self, ConfigProblem, ParsedConfig};
+use crate::config::{self, ConfigProblem, ParsedConfig, RegistrySettings};
 use crate::inlay::InlayConfig;
 use crate::rules::RuleConfig;
 
@@ -38,6 +38,15 @@ impl EditorSettings {
 }
 
 impl EditorSettings {
+    /// The editor's `registry` settings over `base` (the file's), `initializationOptions`
+    /// first, with a message per ignored entry.
+    pub fn apply_registry(&self, base: &RegistrySettings) -> (RegistrySettings, Vec<String>) {
+        let (merged, mut problems) = config::merge_editor_registry(base, &self.initialization);
+        let (merged, more) = config::merge_editor_registry(&merged, &self.workspace);
+        problems.extend(more);
+        (merged, problems)
+    }
+
     /// Which inlay hints to show: `inlayHints.variableValues` and `inlayHints.effectiveCommand`,
     /// the workspace's over `initializationOptions`, both on unless turned off.
     pub fn inlay_hints(&self) -> InlayConfig {
@@ -75,6 +84,8 @@ pub fn section(settings: Value) -> Value {
 #[derive(Debug, Clone, Default)]
 pub struct DocumentSettings {
     pub rules: RuleConfig,
+    /// How registries may be reached for this document.
+    pub registry: RegistrySettings,
     pub dockerignore: Option<Arc<str>>,
     /// The `.dockls.toml` in force, if one was found.
     pub config_file: Option<ConfigFile>,
@@ -188,6 +199,7 @@ pub fn resolve(
 ) -> DocumentSettings {
     let mut settings = DocumentSettings::default();
     let mut base = RuleConfig::default();
+    let mut registry = RegistrySettings::default();
     if let Some(path) = path {
         let mut directory = path.parent();
         while let Some(dir) = directory {
@@ -195,6 +207,7 @@ pub fn resolve(
             match cache.config(&candidate) {
                 Some((text, parsed)) => {
                     base = parsed.config.clone();
+                    registry = parsed.registry.clone();
                     settings.config_file = Some(ConfigFile {
                         path: candidate,
                         text,
@@ -210,6 +223,7 @@ pub fn resolve(
     }
     // Problems in the editor's settings are reported when they change, not per document.
     settings.rules = editor.apply(&base).0;
+    settings.registry = editor.apply_registry(&registry).0;
     settings
 }
 

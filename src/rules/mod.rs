@@ -26,7 +26,7 @@ mod cleanup_layer;
 pub mod shell;
 mod split_run_layers;
 mod unknown_instruction;
-mod unpinned_base_image;
+pub mod unpinned_base_image;
 
 // Groups of rules, each in its own directory with a `RULES` list.
 mod buildkit;

@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use super::{Category, Context, Fixes, Report, Rule, Scope};
-use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::{ImageParts, Stage};
 
@@ -32,15 +31,17 @@ FROM python
 FROM python:3.12-slim
 ```
 
-**Fix:** inserts a `:tag` placeholder after the image name (or after the `ARG` default the \
-image comes from) for you to fill in. Pinning by digest (`@sha256:...`) is stricter still.",
+**Fix:** none without a registry: a tag only the registry knows cannot be guessed, and a \
+placeholder would leave a file that does not build. With registry access on, the editor \
+offers to pin the image to the digest its tag has now, and `dockls pin` pins every base image \
+of a file (see the registries page of the documentation).",
     severity: Severity::Warning,
     category: Category::Reproducibility,
     scope: Scope::File,
     hadolint: &["DL3006"],
     buildkit: None,
     off_by_default: false,
-    fixes: Fixes::Unsafe,
+    fixes: Fixes::None,
     check: check_untagged,
 };
 
@@ -65,23 +66,25 @@ FROM centos:latest
 FROM centos:7
 ```
 
-**Fix:** replaces `latest` with a placeholder for the version to pin.",
+**Fix:** none without a registry; with registry access on, the editor offers to pin the image \
+to the digest `latest` has now, and `dockls pin` does it for whole files.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
     scope: Scope::File,
     hadolint: &["DL3007"],
     buildkit: None,
     off_by_default: false,
-    fixes: Fixes::Unsafe,
+    fixes: Fixes::None,
     check: check_latest,
 };
 
 /// Where the reference a FROM resolves to is written: in the FROM itself, or as the default of
 /// the ARG it names.
-struct Written {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
     /// The text the tag belongs to, and where it starts in the document.
-    text: String,
-    start: usize,
+    pub text: String,
+    pub start: usize,
 }
 
 /// The base image of a stage, when it is an image (not `scratch`, not an earlier stage) whose
@@ -99,8 +102,8 @@ fn external_image(stage: &Stage) -> Option<(ImageParts, Range<usize>)> {
 }
 
 /// The literal text the reference comes from: the FROM's image when it has no variable in its
-/// last part, or the default of the single ARG it consists of.
-fn written(context: &Context, image_range: &Range<usize>) -> Option<Written> {
+/// last part, or the default of the single ARG it consists of. `dockls pin` edits it there.
+pub fn written(context: &Context, image_range: &Range<usize>) -> Option<Written> {
     let model = context.model;
     let uses: Vec<_> = model
         .uses
@@ -150,20 +153,10 @@ fn check_untagged(context: &Context, report: &mut Report) {
             Some(registry) => format!("{registry}/{}", parts.repository),
             None => parts.repository.clone(),
         };
-        let finding = report.add(
-            range.clone(),
+        report.add(
+            range,
             format!("base image `{name}` has no tag, so it is whatever `{name}:latest` is today; pin a version"),
         );
-        if let Some(written) = written(context, &range) {
-            let end = written.start + written.text.len();
-            finding.with_snippet_fix(
-                "Add a tag to the base image",
-                vec![Edit {
-                    range: end..end,
-                    new_text: ":${1:tag}".to_owned(),
-                }],
-            );
-        }
     }
 }
 
@@ -186,19 +179,10 @@ fn check_latest(context: &Context, report: &mut Report) {
             Some(tag) if range.start <= tag.start && tag.end <= range.end => tag.clone(),
             _ => range,
         };
-        let finding = report.add(
+        report.add(
             finding_range,
             "`latest` moves with every release of the image; pin a version",
         );
-        if let Some(tag_range) = tag_range {
-            finding.with_snippet_fix(
-                "Replace `latest` with a version",
-                vec![Edit {
-                    range: tag_range,
-                    new_text: "${1:tag}".to_owned(),
-                }],
-            );
-        }
     }
 }
 
@@ -207,7 +191,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::rules::testing::{fixed, render};
+    use crate::rules::testing::render;
 
     #[test]
     fn untagged_images() {
@@ -222,10 +206,6 @@ mod tests {
         let text = "ARG BASE=debian\nFROM $BASE\n";
         expect![[r#"21..26 "$BASE": base image `debian` has no tag, so it is whatever `debian:latest` is today; pin a version"#]]
             .assert_eq(&render(&UNTAGGED, text));
-        assert_eq!(
-            fixed(&UNTAGGED, text),
-            "ARG BASE=debian:${1:tag}\nFROM $BASE\n"
-        );
     }
 
     #[test]
@@ -237,15 +217,35 @@ mod tests {
     }
 
     #[test]
-    fn fix_inserts_a_tag_placeholder() {
-        assert_eq!(
-            fixed(&UNTAGGED, "FROM python AS app\n"),
-            "FROM python:${1:tag} AS app\n"
-        );
-        assert_eq!(
-            fixed(&UNTAGGED, "FROM ${REG}/app\n"),
-            "FROM ${REG}/app:${1:tag}\n"
-        );
+    fn no_placeholder_is_ever_offered() {
+        let text =
+            "ARG I=node:latest\nFROM $I\nFROM python AS app\nFROM ${REG}/app\nFROM centos:latest\n";
+        for rule in [&UNTAGGED, &LATEST] {
+            let findings = crate::rules::testing::findings(rule, text);
+            assert!(!findings.is_empty());
+            assert!(findings.iter().all(|f| f.fixes.is_empty()), "{findings:?}");
+        }
+    }
+
+    #[test]
+    fn the_written_reference_is_found_in_the_from_or_its_arg() {
+        let text = "ARG I=node:latest\nFROM $I\nFROM ${REG}/app\nFROM a$X:1$Y\n";
+        let snapshot = crate::snapshot::Snapshot::from_text(text);
+        let config = crate::rules::RuleConfig::default();
+        let context = Context::new(&snapshot, &config, None);
+        let found: Vec<Option<Written>> = snapshot
+            .model()
+            .stages
+            .iter()
+            .map(|stage| written(&context, &stage.image.as_ref().unwrap().range))
+            .collect();
+        let w = |text: &str, start| {
+            Some(Written {
+                text: text.to_owned(),
+                start,
+            })
+        };
+        assert_eq!(found, [w("node:latest", 6), w("${REG}/app", 31), None]);
     }
 
     #[test]
@@ -255,13 +255,5 @@ mod tests {
             32..38 "latest": `latest` moves with every release of the image; pin a version
             44..50 "${IMG}": `latest` moves with every release of the image; pin a version"#]]
         .assert_eq(&render(&LATEST, text));
-        assert_eq!(
-            fixed(&LATEST, "FROM centos:latest\n"),
-            "FROM centos:${1:tag}\n"
-        );
-        assert_eq!(
-            fixed(&LATEST, "ARG I=node:latest\nFROM $I\n"),
-            "ARG I=node:${1:tag}\nFROM $I\n"
-        );
     }
 }
