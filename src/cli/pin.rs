@@ -19,8 +19,7 @@ use super::output::line_column;
 use super::{EXIT_FAILURE, EXIT_OK};
 use crate::config::{self, RegistrySettings};
 use crate::registry::reference::Reference;
-use crate::registry::{client_config, Registry};
-use crate::rules::unpinned_base_image::written;
+use crate::registry::{client_config, pin_edit, Registry};
 use crate::rules::{Context, RuleConfig};
 use crate::snapshot::Snapshot;
 
@@ -355,18 +354,8 @@ async fn find_sites(registry: &Registry, text: &str) -> Vec<Site> {
             },
             None => Status::Missing(current.clone()),
         };
-        site.edit = written(&context, &image.range).and_then(|w| {
-            let end = w.start + w.text.len();
-            match w.text.find('@') {
-                Some(at) => Some((w.start + at..end, format!("@{current}"))),
-                None if reference.tag.is_none() => {
-                    // An untagged reference means `latest`: say so beside the digest.
-                    let last = w.text.rsplit('/').next().unwrap_or(&w.text);
-                    (!last.contains(':')).then(|| (end..end, format!(":latest@{current}")))
-                }
-                None => Some((end..end, format!("@{current}"))),
-            }
-        });
+        site.edit = pin_edit(&context, &image.range, &reference, &current)
+            .map(|edit| (edit.range, edit.new_text));
         if site.edit.is_none() && !matches!(site.status, Status::Current) {
             site.status = Status::Failed(format!(
                 "cannot pin `{shown}`: its reference is built from variables in a way that \

@@ -37,6 +37,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::actions::{self, DiagnosticData, QuickFix};
 use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
 use super::memory;
+use super::registry::{self as registries, Registries};
 use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
 use crate::analysis::Analysis;
@@ -537,6 +538,7 @@ pub struct Server {
     state: Arc<State>,
     resolve: Mutex<ResolveCache>,
     shutdown_requested: Arc<AtomicBool>,
+    registries: Registries,
 }
 
 impl Server {
@@ -566,6 +568,7 @@ impl Server {
             state,
             resolve: Mutex::new(ResolveCache::default()),
             shutdown_requested,
+            registries: Registries::default(),
         };
         (server, task)
     }
@@ -909,6 +912,17 @@ impl Server {
                 false,
             ));
         }
+        if ours
+            .iter()
+            .any(|(_, data)| registries::PIN_RULES.contains(&data.rule.as_str()))
+            && self.registry_for(&uri).is_some()
+        {
+            for (diagnostic, data) in &ours {
+                if registries::PIN_RULES.contains(&data.rule.as_str()) {
+                    result.push(registries::pin_action(&uri, diagnostic));
+                }
+            }
+        }
         if let Some(fix) = &computed.fix_all {
             result.push(convert::code_action(
                 &target,
@@ -927,6 +941,9 @@ impl Server {
         Ok(result
             .into_iter()
             .filter_map(|action| {
+                if let (None, Some(command)) = (&action.edit, &action.command) {
+                    return Some(lsp::CodeActionOrCommand::Command(command.clone()));
+                }
                 let edit = serde_json::to_value(action.edit?).ok()?;
                 Some(lsp::CodeActionOrCommand::Command(lsp::Command {
                     title: action.title,
@@ -955,6 +972,116 @@ impl Server {
             rule: rule.name.to_owned(),
             range: range.value,
         })
+    }
+
+    /// The registry client for the document at `uri`, when its settings turn the network on.
+    fn registry_for(&self, uri: &Uri) -> Option<Arc<crate::registry::Registry>> {
+        let path = settings::file_path(uri);
+        let settings = settings::resolve(&self.state.files, &self.state.editor(), path.as_deref());
+        self.registries.for_settings(&settings.registry)
+    }
+
+    /// The cached tags of the image for a completion in a FROM's tag, instead of `items`.
+    fn with_tags(
+        &self,
+        params: &lsp::CompletionParams,
+        items: Option<Vec<lsp::CompletionItem>>,
+    ) -> Option<lsp::CompletionResponse> {
+        let position = &params.text_document_position;
+        let uri = &position.text_document.uri;
+        let Ok(Some(snapshot)) = self.state.snapshot(uri) else {
+            return items.map(lsp::CompletionResponse::Array);
+        };
+        let encoding = self.config().encoding;
+        let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+        let tags = registries::in_base_image(&snapshot.analysis, offset)
+            .then(|| self.registry_for(uri))
+            .flatten()
+            .and_then(|registry| {
+                registries::tag_completion(
+                    &registry,
+                    &snapshot.analysis,
+                    &snapshot.rope,
+                    offset,
+                    encoding,
+                )
+            });
+        let Some((tags, is_incomplete)) = tags else {
+            return items.map(lsp::CompletionResponse::Array);
+        };
+        // In a tag, the image and stage names the analysis offers do not fit: tags only.
+        Some(lsp::CompletionResponse::List(lsp::CompletionList {
+            is_incomplete,
+            items: tags,
+        }))
+    }
+
+    /// Adds what the registry says about the image to the hover of a base image.
+    fn with_registry_facts(&self, params: &lsp::HoverParams, hover: &mut lsp::Hover) {
+        let uri = &params.text_document_position_params.text_document.uri;
+        let (Some(range), Ok(Some(snapshot))) = (hover.range, self.state.snapshot(uri)) else {
+            return;
+        };
+        let encoding = self.config().encoding;
+        let range = convert::byte_range(&snapshot.rope, range, encoding).value;
+        if !registries::in_base_image(&snapshot.analysis, range.start) {
+            return;
+        }
+        let Some(registry) = self.registry_for(uri) else {
+            return;
+        };
+        let facts = registries::hover_facts(&registry, &snapshot.analysis, &range);
+        if let (Some(facts), lsp::HoverContents::Markup(markup)) = (facts, &mut hover.contents) {
+            markup.value.push_str("\n\n---\n\n");
+            markup.value.push_str(&facts);
+        }
+    }
+
+    /// `dockls.pinImage`: asks the registry for the digest of the image's tag and applies the
+    /// edit that pins it.
+    async fn pin_image(&self, arguments: &[Value]) -> Result<Option<lsp::LSPAny>> {
+        let Some((uri, position)) = registries::pin_arguments(arguments) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "dockls.pinImage takes {uri, position}",
+            ));
+        };
+        let snapshot = match self.snapshot(&uri) {
+            Ok(Some(snapshot)) => snapshot,
+            _ => return Err(request_failed("the document is not open")),
+        };
+        let Some(registry) = self.registry_for(&uri) else {
+            return Err(request_failed(
+                "registry access is off: set `registry.network = true` in .dockls.toml or \
+                 the editor's settings",
+            ));
+        };
+        let config = self.config();
+        let offset = convert::offset(&snapshot.rope, position, config.encoding).value;
+        let (edit, digest) = registries::pin_image(&registry, &snapshot.analysis, offset)
+            .await
+            .map_err(|message| {
+                log(&format!("dockls.pinImage: {message}"));
+                request_failed(&message)
+            })?;
+        let target = EditTarget {
+            uri: &uri,
+            rope: &snapshot.rope,
+            version: snapshot.version,
+            encoding: config.encoding,
+            document_changes: config.document_changes,
+        };
+        let current = self.documents().get(&uri).map(|entry| entry.version);
+        if current != Some(snapshot.version) {
+            return Err(request_failed(
+                "the document changed while the registry was asked; pin again",
+            ));
+        }
+        let edits = convert::text_edits(&snapshot.rope, &[edit], config.encoding);
+        let edit = convert::workspace_edit(&target, edits);
+        if let Err(error) = self.client.apply_edit(edit).await {
+            log(&format!("workspace/applyEdit failed: {error}"));
+        }
+        Ok(Some(serde_json::json!({ "digest": digest })))
     }
 
     /// `dockls/documentText`: the server's copy of a document's text.
@@ -1117,7 +1244,10 @@ impl LanguageServer for Server {
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
             }),
             execute_command_provider: Some(lsp::ExecuteCommandOptions {
-                commands: vec![APPLY_EDIT_COMMAND.to_owned()],
+                commands: vec![
+                    APPLY_EDIT_COMMAND.to_owned(),
+                    registries::PIN_COMMAND.to_owned(),
+                ],
                 ..lsp::ExecuteCommandOptions::default()
             }),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
@@ -1273,7 +1403,7 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::CompletionResponse>> {
         let (items, note) = self.completion_items(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        Ok(items?.map(lsp::CompletionResponse::Array))
+        Ok(self.with_tags(&params, items?))
     }
 
     async fn completion_resolve(
@@ -1297,6 +1427,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::ExecuteCommandParams,
     ) -> Result<Option<lsp::LSPAny>> {
+        if params.command == registries::PIN_COMMAND {
+            return self.pin_image(&params.arguments).await;
+        }
         if params.command != APPLY_EDIT_COMMAND {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command {:?}",
@@ -1322,7 +1455,11 @@ impl LanguageServer for Server {
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let (hover, note) = self.hover_at(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        hover
+        let mut hover = hover?;
+        if let Some(hover) = hover.as_mut() {
+            self.with_registry_facts(&params, hover);
+        }
+        Ok(hover)
     }
 
     async fn signature_help(

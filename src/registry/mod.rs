@@ -24,6 +24,36 @@ use credentials::DockerConfig;
 use reference::Reference;
 
 use crate::config::RegistrySettings;
+use crate::diagnostic::Edit;
+use crate::rules::unpinned_base_image::written;
+use crate::rules::Context;
+
+/// The edit that pins the base image at `image_range` (a FROM's image) to `digest`, made where
+/// the reference is written: in the FROM, or in the default of the ARG it comes from. An
+/// existing digest is replaced; an untagged image gets `:latest` beside the digest, so readers
+/// see which tag it was. `None` when the reference is put together from variables in a way
+/// that cannot be edited in one place.
+pub fn pin_edit(
+    context: &Context,
+    image_range: &std::ops::Range<usize>,
+    reference: &Reference,
+    digest: &str,
+) -> Option<Edit> {
+    let written = written(context, image_range)?;
+    let end = written.start + written.text.len();
+    let (range, new_text) = match written.text.find('@') {
+        Some(at) => (written.start + at..end, format!("@{digest}")),
+        None if reference.tag.is_none() => {
+            let last = written.text.rsplit('/').next().unwrap_or(&written.text);
+            if last.contains(':') {
+                return None;
+            }
+            (end..end, format!(":latest@{digest}"))
+        }
+        None => (end..end, format!("@{digest}")),
+    };
+    Some(Edit { range, new_text })
+}
 
 /// How the client reaches registries under `settings`, with the user's Docker credentials.
 pub fn client_config(settings: &RegistrySettings) -> ClientConfig {
