@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostics;
 use crate::document::Document;
 use crate::hover::{self, Hover, HoverConfig};
-use crate::rules::RuleConfig;
+use crate::rules::{FindingsMemo, RuleConfig};
 use crate::snapshot::Snapshot;
 use crate::text::floor_char_boundary;
 
@@ -24,6 +24,9 @@ pub struct Analysis {
     /// The last diagnostics computed, with the settings they were computed with: the server
     /// publishes them and then asks again for quick fixes and pulls, with the same settings.
     last_diagnostics: Arc<Mutex<Option<Computed>>>,
+    /// The findings of an earlier analysis of the same document, which this one reuses and then
+    /// replaces; none for a one-shot analysis.
+    memo: Option<Arc<Mutex<FindingsMemo>>>,
 }
 
 /// Diagnostics and what they were computed from besides the snapshot.
@@ -38,6 +41,16 @@ impl Analysis {
         Analysis {
             snapshot: Snapshot::new(document),
             last_diagnostics: Arc::default(),
+            memo: None,
+        }
+    }
+
+    /// An analysis of an edited document that computes only the rule findings the edits may
+    /// have changed, taking the others from `memo`, which it then brings up to date.
+    pub fn incremental(document: &Document, memo: Arc<Mutex<FindingsMemo>>) -> Analysis {
+        Analysis {
+            memo: Some(memo),
+            ..Analysis::new(document)
         }
     }
 
@@ -82,7 +95,18 @@ impl Analysis {
                 return Some(last.diagnostics.clone());
             }
         }
-        let computed = diagnostics::diagnostics_until(self, config, dockerignore, cancelled)?;
+        let computed = match &self.memo {
+            // One analysis at a time uses the memo; a poisoned lock holds a memo that is whole
+            // or empty, either of which is correct to reuse.
+            Some(memo) => diagnostics::diagnostics_incremental(
+                self,
+                config,
+                dockerignore,
+                &mut memo.lock().unwrap_or_else(PoisonError::into_inner),
+                cancelled,
+            )?,
+            None => diagnostics::diagnostics_until(self, config, dockerignore, cancelled)?,
+        };
         *memo() = Some(Computed {
             config: config.clone(),
             dockerignore: dockerignore.map(str::to_owned),

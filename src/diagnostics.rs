@@ -1,7 +1,7 @@
 //! Diagnostics: syntax errors, then what the rules find.
 
 use crate::diagnostic::{Diagnostic, Severity, SYNTAX_ERROR};
-use crate::rules::{self, Context, RuleConfig};
+use crate::rules::{self, Context, Finding, FindingsMemo, RuleConfig};
 use crate::snapshot::Snapshot;
 use crate::syntax::{self, SyntaxErrorKind};
 
@@ -22,6 +22,26 @@ pub fn diagnostics_until(
     dockerignore: Option<&str>,
     cancelled: &dyn Fn() -> bool,
 ) -> Option<Vec<Diagnostic>> {
+    let context = Context::new(analysis, config, dockerignore);
+    let findings = rules::check_until(&context, cancelled)?;
+    Some(with_syntax_errors(analysis, findings))
+}
+
+/// [`diagnostics_until`], reusing the findings `memo` remembers of the units the edits since
+/// its last use did not touch; the same diagnostics.
+pub fn diagnostics_incremental(
+    analysis: &Snapshot,
+    config: &RuleConfig,
+    dockerignore: Option<&str>,
+    memo: &mut FindingsMemo,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
+    let findings = rules::check_incremental(analysis, config, dockerignore, memo, cancelled)?;
+    Some(with_syntax_errors(analysis, findings))
+}
+
+/// The syntax errors of `analysis` and the rule findings, in order.
+fn with_syntax_errors(analysis: &Snapshot, findings: Vec<(Finding, Severity)>) -> Vec<Diagnostic> {
     let text = analysis.text();
     let mut diagnostics: Vec<Diagnostic> = syntax::syntax_errors(analysis.tree(), text.as_bytes())
         .into_iter()
@@ -39,8 +59,7 @@ pub fn diagnostics_until(
             fixes: Vec::new(),
         })
         .collect();
-    let context = Context::new(analysis, config, dockerignore);
-    for (finding, severity) in rules::check_until(&context, cancelled)? {
+    for (finding, severity) in findings {
         diagnostics.push(Diagnostic {
             range: finding.range,
             severity,
@@ -50,7 +69,7 @@ pub fn diagnostics_until(
         });
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    Some(diagnostics)
+    diagnostics
 }
 
 /// The range of the character at `offset`, or an empty range at the end of the text.

@@ -522,22 +522,7 @@ mod tests {
 
     #[test]
     fn corpus_sweep() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut pending = vec![root.join("tests/corpus"), root.join("../shared/corpus")];
-        let mut files = Vec::new();
-        while let Some(dir) = pending.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else {
-                    files.push(path);
-                }
-            }
-        }
+        let files = crate::testing::corpus_files();
         assert!(!files.is_empty(), "no corpus files found");
         let mut total = 0;
         for path in files {

@@ -10,9 +10,10 @@
 //! and the layers below it, never from one above, and modules of one layer never import each
 //! other in a circle; `tests/layers.rs` reads this list and fails on an import that breaks it.
 //!
-//! 1. `text`, `similar`, `diagnostic`, `knowledge`: plain-text helpers, "did you mean", the
-//!    shared vocabulary (diagnostic, severity, fix, edit) and the facts about instructions and
-//!    flags. They import nothing from the crate.
+//! 1. `text`, `similar`, `diagnostic`, `knowledge`, `testing`: plain-text helpers, "did you
+//!    mean", the shared vocabulary (diagnostic, severity, fix, edit), the facts about
+//!    instructions and flags, and the unit tests' corpus walker. They import nothing from the
+//!    crate.
 //! 2. `syntax`: parsing with tree-sitter, syntax errors, helpers over nodes.
 //! 3. `document`: an open document's rope and tree, kept in step through edits.
 //! 4. `model`: stages, instructions, flags, ARG/ENV scopes and variable uses, built from a tree.
@@ -53,5 +54,7 @@ pub mod similar;
 pub mod snapshot;
 pub mod symbols;
 pub mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod tokens;

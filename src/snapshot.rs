@@ -34,6 +34,11 @@ impl Snapshot {
         &self.text
     }
 
+    /// The text, shared: to keep it after the snapshot is gone.
+    pub fn shared_text(&self) -> Arc<str> {
+        self.text.clone()
+    }
+
     pub fn tree(&self) -> &Tree {
         &self.tree
     }

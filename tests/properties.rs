@@ -1,6 +1,9 @@
 //! Property tests (proptest) over Dockerfiles assembled from realistic pieces: every fix gives
 //! text that parses as well as before and no longer has the finding it fixes, and formatting
-//! is idempotent and keeps the instructions.
+//! is idempotent and keeps the instructions; and after any sequence of edits, incremental
+//! analysis finds what a fresh analysis finds.
+
+mod common;
 
 use dockls::analysis::Analysis;
 use dockls::diagnostic::{apply_edits, Edit};
@@ -65,6 +68,18 @@ fn syntax_error_count(text: &str) -> usize {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn incremental_analysis_equals_a_fresh_one_after_edits(
+        text in dockerfile(),
+        seed in any::<u64>(),
+        edits in 1usize..25,
+    ) {
+        let mut rng = common::Lcg(seed);
+        if let Err(difference) = common::incremental_equals_fresh(&text, &mut rng, edits) {
+            prop_assert!(false, "{}", difference);
+        }
+    }
 
     #[test]
     fn every_fix_parses_and_removes_its_finding(text in dockerfile()) {

@@ -9,6 +9,7 @@
 //! `tests/lsp.rs` covers the ordinary protocol and a first round of malformed messages; this
 //! file does not repeat those cases.
 
+mod common;
 mod lsp_support;
 
 use std::io::Write;
@@ -1028,4 +1029,50 @@ fn a_vanished_client_does_not_wait_for_requests_in_flight() {
         elapsed < Duration::from_secs(2),
         "the server took {elapsed:?} to exit after its client vanished"
     );
+}
+
+/// Random edit sequences on every corpus file, the stress files included: after each edit the
+/// incremental analysis must equal a fresh one. `DOCKLS_RANDOM_EDITS` sets how many edits in all
+/// (the real files share most of them; each stress file gets one edit in a hundred, for a fresh
+/// analysis of one costs what a hundred of a real file do).
+#[test]
+fn incremental_analysis_equals_a_fresh_one_over_random_edits_of_the_corpus() {
+    let total = common::count_from_env("DOCKLS_RANDOM_EDITS", 1500);
+    let mut real = Vec::new();
+    let mut stress = Vec::new();
+    for root in common::corpus_roots() {
+        for path in common::dockerfiles_under(&root) {
+            let relative = path.strip_prefix(&root).unwrap_or(&path).to_path_buf();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if relative.starts_with("stress") {
+                stress.push((relative, text));
+            } else {
+                real.push((relative, text));
+            }
+        }
+    }
+    assert!(!real.is_empty(), "no corpus");
+    let stress_edits = (total / 100).max(1);
+    let sequence = 10;
+    let mut done = 0;
+    let mut rng = common::Lcg(0x1dc5);
+    for (name, text) in &stress {
+        let edits = stress_edits.div_ceil(stress.len().max(1));
+        if let Err(difference) = common::incremental_equals_fresh(text, &mut rng, edits) {
+            panic!("{}: {difference}", name.display());
+        }
+        done += edits;
+    }
+    let mut files = real.iter().cycle();
+    while done < total {
+        let (name, text) = files.next().expect("a corpus file");
+        let edits = sequence.min(total - done);
+        if let Err(difference) = common::incremental_equals_fresh(text, &mut rng, edits) {
+            panic!("{}: {difference}", name.display());
+        }
+        done += edits;
+    }
+    eprintln!("{done} random edits, incremental analysis equal to a fresh one after each");
 }

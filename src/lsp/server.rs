@@ -187,6 +187,9 @@ struct Entry {
     /// which a client could repeat.
     revision: u64,
     analysis: Option<Analysis>,
+    /// The rule findings of the last analysis, by instruction and stage, which the next one
+    /// reuses where the edits did not reach.
+    memo: Arc<Mutex<rules::FindingsMemo>>,
     /// The revision and settings generation whose diagnostics were last published.
     published: Option<(u64, u64)>,
 }
@@ -340,7 +343,7 @@ impl State {
     /// lock, from a clone of the document (a rope and a tree: both cheap to clone), and cached
     /// if no change came in meanwhile.
     fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
-        let (document, version, revision) = {
+        let (document, version, revision, memo) = {
             let documents = self.documents();
             let Some(entry) = documents.get(uri) else {
                 return Ok(None);
@@ -353,9 +356,14 @@ impl State {
                     revision: entry.revision,
                 }));
             }
-            (entry.document.clone(), entry.version, entry.revision)
+            (
+                entry.document.clone(),
+                entry.version,
+                entry.revision,
+                entry.memo.clone(),
+            )
         };
-        let analysis = guarded("analysis", || Analysis::new(&document))?;
+        let analysis = guarded("analysis", || Analysis::incremental(&document, memo))?;
         if let Some(entry) = self.documents().get_mut(uri) {
             if entry.revision == revision {
                 entry.analysis = Some(analysis.clone());
@@ -635,6 +643,7 @@ impl Server {
             version,
             revision,
             analysis: None,
+            memo: Arc::default(),
             published: None,
         };
         self.documents().insert(uri.clone(), entry);

@@ -1,7 +1,7 @@
 //! A RUN that only cleans package caches after the RUN that filled them: the files live on in
 //! the earlier layer, so the image is no smaller.
 
-use super::{shell, Category, Context, Fixes, Report, Rule};
+use super::{shell, Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::{collapse_continuations, Form, Instruction};
@@ -37,6 +37,7 @@ RUN apt-get update && apt-get install -y curl \\
 between the two, the fix changes their order and is offered as unsafe.",
     severity: Severity::Warning,
     category: Category::Efficiency,
+    scope: Scope::Stage,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -153,7 +154,7 @@ fn command_text(context: &Context, instruction: &Instruction) -> Option<String> 
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for stage in &model.stages {
+    for stage in context.stages() {
         // The last RUN of the stage that installed with each package manager.
         let mut installed: Vec<(Manager, usize)> = Vec::new();
         for index in stage.instructions.clone() {

@@ -10,9 +10,10 @@ use std::ops::Range;
 use tree_sitter::Tree;
 
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::model::Model;
+use crate::model::{Instruction, Model, Stage};
 use crate::snapshot::Snapshot;
 
+mod incremental;
 mod suppression;
 #[cfg(test)]
 pub mod testing;
@@ -29,6 +30,7 @@ mod buildkit;
 mod hadolint;
 mod validity;
 
+pub use incremental::{check_incremental, FindingsMemo};
 pub use suppression::{suppress_edit, Suppressions};
 
 /// The rules in this directory.
@@ -75,6 +77,49 @@ impl Category {
     }
 }
 
+/// What a rule reads to find what it reports: the contract that lets an analysis after an edit
+/// reuse the findings of the parts the edit did not touch.
+///
+/// The parts are *units*: an instruction's unit runs from the start of its first line to the
+/// end of the instruction (its continuation lines, heredoc bodies and ONBUILD trigger included);
+/// a stage's unit runs from the start of its `FROM` line to the end of its last instruction.
+/// Every unit also depends on two facts of the whole file: the escape character and whether
+/// lines end in CRLF. The settings and the `.dockerignore` are the same for every unit of one
+/// analysis.
+///
+/// A rule of one of the first three scopes promises that each of its findings (its range and
+/// the edits of its fixes) lies inside one unit of that scope, and that the findings in a unit
+/// stay the same, moved with it, as long as the unit's text and the text it declares it reads
+/// stay the same. `tests/rule_scopes.rs` checks both on the corpus and on every rule's examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// One instruction alone: its own text, nothing before or after it.
+    Instruction,
+    /// One instruction with what is in scope where it stands: the text of every `FROM`, `ARG`,
+    /// `ENV` and `SHELL` before it (which gives the ARG and ENV values visible to it, the stage
+    /// names and base images declared so far, and the shell of its stage). An edit to such an
+    /// instruction checks again the instructions after it; an edit elsewhere does not.
+    InstructionInContext,
+    /// One stage: the text of its `FROM` and of every instruction in it, read together (the order
+    /// of its RUNs, its last USER), and the number of the line it starts on, since messages name
+    /// the lines of other instructions in the stage.
+    Stage,
+    /// Anything in the file, such as later stages, comments between instructions or the parser
+    /// directives: checked again after every edit.
+    File,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Instruction => "instruction",
+            Scope::InstructionInContext => "instruction in context",
+            Scope::Stage => "stage",
+            Scope::File => "file",
+        }
+    }
+}
+
 /// A rule and its one-source documentation.
 #[derive(Debug)]
 pub struct Rule {
@@ -86,6 +131,9 @@ pub struct Rule {
     pub docs: &'static str,
     pub severity: Severity,
     pub category: Category,
+    /// What its findings depend on, so that after an edit only the findings that may have
+    /// changed are computed again.
+    pub scope: Scope,
     /// The hadolint codes it corresponds to (`DL3006`).
     pub hadolint: &'static [&'static str],
     /// The BuildKit build check it corresponds to (`StageNameCasing`).
@@ -180,6 +228,19 @@ pub struct Context<'a> {
     pub config: &'a RuleConfig,
     /// The build context's `.dockerignore`, when the shell found one.
     pub dockerignore: Option<&'a str>,
+    /// The parts to check, when an incremental analysis knows the findings of the others;
+    /// `None` checks everything. A rule that walks [`Context::instructions`] and
+    /// [`Context::stages`] only does the work asked for; one that walks the model itself is
+    /// still correct, its findings outside the focus are dropped.
+    pub focus: Option<&'a Focus>,
+}
+
+/// The instructions and stages an incremental analysis asks a rule to check, by index in the
+/// model, in ascending order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    pub instructions: Vec<usize>,
+    pub stages: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -196,7 +257,42 @@ impl<'a> Context<'a> {
             model: snapshot.model(),
             config,
             dockerignore,
+            focus: None,
         }
+    }
+
+    /// The instructions to check with their index: all of them, or those in focus.
+    pub fn instructions(&self) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        let all = &self.model.instructions;
+        let (every, focused) = match self.focus {
+            None => (Some(all.iter().enumerate()), None),
+            Some(focus) => (None, Some(focus.instructions.iter())),
+        };
+        let focused = focused
+            .into_iter()
+            .flatten()
+            .filter_map(move |&index| Some((index, all.get(index)?)));
+        every.into_iter().flatten().chain(focused)
+    }
+
+    /// The stages to check: all of them, or those in focus.
+    pub fn stages(&self) -> impl Iterator<Item = &'a Stage> + 'a {
+        let all = &self.model.stages;
+        let (every, focused) = match self.focus {
+            None => (Some(all.iter()), None),
+            Some(focus) => (None, Some(focus.stages.iter())),
+        };
+        let focused = focused
+            .into_iter()
+            .flatten()
+            .filter_map(move |&index| all.get(index));
+        every.into_iter().flatten().chain(focused)
+    }
+
+    /// Whether the instruction with this index is to be checked.
+    pub fn checks_instruction(&self, index: usize) -> bool {
+        self.focus
+            .is_none_or(|focus| focus.instructions.binary_search(&index).is_ok())
     }
 
     /// The text of a byte range, empty when out of bounds.

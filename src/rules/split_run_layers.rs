@@ -1,6 +1,6 @@
 //! Consecutive RUN instructions that could be one layer, and the fix that merges them.
 
-use super::{shell, Category, Context, Fixes, Report, Rule};
+use super::{shell, Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Severity;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Flag, Form, Instruction, Stage};
@@ -39,6 +39,7 @@ pair in the file. No fix is offered for exec form, heredocs, or a stage whose `S
 a POSIX shell.",
     severity: Severity::Information,
     category: Category::Efficiency,
+    scope: Scope::Stage,
     hadolint: &["DL3059"],
     buildkit: None,
     off_by_default: false,
@@ -76,7 +77,7 @@ fn check(context: &Context, report: &mut Report) {
 fn mergeable_pairs(context: &Context) -> Vec<(usize, usize)> {
     let model = context.model;
     let mut pairs = Vec::new();
-    for stage in &model.stages {
+    for stage in context.stages() {
         let indexes = stage.instructions.clone();
         for current in indexes.clone().skip(1) {
             let previous = current - 1;

@@ -1,6 +1,6 @@
 //! An instruction name BuildKit does not know, usually a typo.
 
-use super::{Category, Context, Fixes, Report, Rule};
+use super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
@@ -29,6 +29,7 @@ RUN apt-get update
 **Fix:** replace the word with the nearest instruction name, when one is close enough.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -37,7 +38,7 @@ RUN apt-get update
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in std::iter::once(outer).chain(outer.trigger.as_deref()) {
             if instruction.known {
                 continue;

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{Category, Context, Fixes, Report, Rule};
+use super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Severity;
 use crate::model::{ImageParts, Stage};
 
@@ -37,6 +37,7 @@ offers to pin the image to the digest its tag has now, and `dockls pin` pins eve
 of a file (see the registries page of the documentation).",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::File,
     hadolint: &["DL3006"],
     buildkit: None,
     off_by_default: false,
@@ -69,6 +70,7 @@ FROM centos:7
 to the digest `latest` has now, and `dockls pin` does it for whole files.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::File,
     hadolint: &["DL3007"],
     buildkit: None,
     off_by_default: false,

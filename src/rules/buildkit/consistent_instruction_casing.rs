@@ -1,6 +1,6 @@
 //! Instruction keywords cased differently from the rest of the file.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -35,6 +35,7 @@ COPY . /app
 **Fix:** rewrites the keyword in the majority's case.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: Some("ConsistentInstructionCasing"),
     off_by_default: false,

@@ -1,6 +1,6 @@
 //! COPY or ADD of a path that `.dockerignore` leaves out of the build context.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::dockerignore::Dockerignore;
 use crate::diagnostic::Severity;
 use crate::model::Form;
@@ -35,6 +35,7 @@ COPY production.env /app/
 **Fix:** none; either change `.dockerignore` or stop copying the file.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("CopyIgnoredFile"),
     off_by_default: false,
@@ -47,7 +48,7 @@ fn check(context: &Context, report: &mut Report) {
         return;
     };
     let ignore = Dockerignore::parse(text);
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in std::iter::once(outer).chain(outer.trigger.as_deref()) {
             let keyword = instruction.keyword.as_str();
             if !matches!(keyword, "COPY" | "ADD") || instruction.flag("from").is_some() {

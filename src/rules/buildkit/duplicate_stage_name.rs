@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Severity;
 use crate::model::Stage;
 
@@ -36,6 +36,7 @@ RUN npm run build
 **Fix:** none; choose a new name for one of the stages and update its references.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &["DL3024"],
     buildkit: Some("DuplicateStageName"),
     off_by_default: false,

@@ -1,6 +1,6 @@
 //! EXPOSE with an address or a host port.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -31,6 +31,7 @@ EXPOSE 80/tcp
 **Fix:** keeps only the container port (and its protocol), which is all the image records.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("ExposeInvalidFormat"),
     off_by_default: false,
@@ -39,7 +40,7 @@ EXPOSE 80/tcp
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "EXPOSE" {
             continue;
         }

@@ -1,6 +1,6 @@
 //! An EXPOSE protocol not in lower case.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -30,6 +30,7 @@ EXPOSE 53/udp
 **Fix:** lower-cases the protocol.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("ExposeProtoCasing"),
     off_by_default: false,
@@ -38,7 +39,7 @@ EXPOSE 53/udp
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "EXPOSE" {
             continue;
         }

@@ -1,6 +1,6 @@
 //! `AS` in a FROM line cased differently from `FROM`.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -31,6 +31,7 @@ FROM debian:12 AS build
 **Fix:** rewrites `AS` in the case of `FROM`.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("FromAsCasing"),
     off_by_default: false,
@@ -39,7 +40,7 @@ FROM debian:12 AS build
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

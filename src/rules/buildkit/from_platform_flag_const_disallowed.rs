@@ -1,6 +1,6 @@
 //! `FROM --platform=` with a fixed platform.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -33,6 +33,7 @@ FROM --platform=$BUILDPLATFORM golang:1.22 AS build
 applied automatically.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("FromPlatformFlagConstDisallowed"),
     off_by_default: false,
@@ -41,7 +42,7 @@ applied automatically.",
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

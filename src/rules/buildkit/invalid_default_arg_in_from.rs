@@ -38,6 +38,7 @@ FROM busybox:${TAG}
 default value. A fallback in the reference, such as `${TAG:-1.36}`, works too.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: crate::rules::Scope::File,
     hadolint: &[],
     buildkit: Some("InvalidDefaultArgInFrom"),
     off_by_default: false,

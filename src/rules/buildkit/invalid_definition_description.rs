@@ -1,6 +1,6 @@
 //! A comment right above a stage or ARG that does not describe it.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -34,6 +34,7 @@ FROM golang:1.22 AS build-cli
 line may be what was meant.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: Some("InvalidDefinitionDescription"),
     off_by_default: true,

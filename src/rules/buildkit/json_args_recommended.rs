@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -46,6 +46,7 @@ it is not applied automatically there. No fix is offered for images that look li
 whose default shell is `cmd`.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &["DL3025"],
     buildkit: Some("JSONArgsRecommended"),
     off_by_default: false,

@@ -1,6 +1,6 @@
 //! `ENV key value` and `LABEL key value` instead of `key=value`.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -36,6 +36,7 @@ LABEL description=\"A small web server\"
 the same. A value that spans continuation lines is joined onto one line.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("LegacyKeyValueFormat"),
     off_by_default: false,
@@ -45,7 +46,7 @@ the same. A value that spans continuation lines is joined onto one line.",
 
 fn check(context: &Context, report: &mut Report) {
     let escape = context.model.escape;
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         let (pair_kind, key_field) = match instruction.keyword.as_str() {
             "ENV" => ("env_pair", "name"),
             "LABEL" => ("label_pair", "key"),

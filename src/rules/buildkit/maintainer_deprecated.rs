@@ -1,6 +1,6 @@
 //! The deprecated MAINTAINER instruction.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -33,6 +33,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"
 **Fix:** replaces the instruction with that `LABEL`, quoting the text so it stays the same.",
     severity: Severity::Warning,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &["DL4000"],
     buildkit: Some("MaintainerDeprecated"),
     off_by_default: false,
@@ -41,7 +42,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "MAINTAINER" {
             continue;
         }

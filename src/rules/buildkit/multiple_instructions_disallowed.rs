@@ -1,6 +1,6 @@
 //! More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -35,6 +35,7 @@ CMD [\"php-fpm\"]
 `ENTRYPOINT`) reports the later instructions instead of the earlier ones.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Stage,
     hadolint: &["DL4003", "DL4004", "DL3012"],
     buildkit: Some("MultipleInstructionsDisallowed"),
     off_by_default: false,
@@ -44,7 +45,7 @@ CMD [\"php-fpm\"]
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for stage in &model.stages {
+    for stage in context.stages() {
         let Some(instructions) = model.instructions.get(stage.instructions.clone()) else {
             continue;
         };

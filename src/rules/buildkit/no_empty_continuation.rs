@@ -1,6 +1,6 @@
 //! Empty lines inside an instruction continued with the escape character.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -36,6 +36,7 @@ RUN apk add --no-cache \\
 comment line if you want a visual separation.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("NoEmptyContinuation"),
     off_by_default: false,
@@ -44,7 +45,7 @@ comment line if you want a visual separation.",
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         // Only an instruction with an empty line inside can have an empty continuation line.
         let body = context.slice(instruction.range.clone());
         if !body.lines().any(|line| line.trim().is_empty()) {

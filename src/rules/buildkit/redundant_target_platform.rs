@@ -1,6 +1,6 @@
 //! `FROM --platform=$TARGETPLATFORM`, which is what FROM does anyway.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -29,6 +29,7 @@ FROM alpine:3.20
 **Fix:** removes the flag.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &["DL3065"],
     buildkit: Some("RedundantTargetPlatform"),
     off_by_default: false,
@@ -37,7 +38,7 @@ FROM alpine:3.20
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

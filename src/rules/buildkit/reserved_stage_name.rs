@@ -1,6 +1,6 @@
 //! A stage named like one of BuildKit's reserved names.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Severity;
 
 /// Names that already mean something in `FROM` and `--from`.
@@ -39,6 +39,7 @@ COPY --from=greeting /hi /hi
 **Fix:** none; choose another name and update its references.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: Some("ReservedStageName"),
     off_by_default: false,
@@ -47,7 +48,7 @@ COPY --from=greeting /hi /hi
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let (Some(name), Some(range)) = (&stage.name, &stage.name_range) else {
             continue;
         };

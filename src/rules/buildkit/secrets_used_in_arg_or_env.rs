@@ -1,6 +1,6 @@
 //! ARG or ENV names that look like credentials.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
 
@@ -52,6 +52,7 @@ Build with `docker build --secret id=github_token,env=GITHUB_TOKEN .`.
 **Fix:** none; moving to a secret mount also changes how the build is started.",
     severity: Severity::Warning,
     category: Category::Security,
+    scope: Scope::Instruction,
     hadolint: &["DL3064"],
     buildkit: Some("SecretsUsedInArgOrEnv"),
     off_by_default: false,
@@ -60,7 +61,12 @@ Build with `docker build --secret id=github_token,env=GITHUB_TOKEN .`.
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for declaration in &context.model.declarations {
+    for declaration in context
+        .model
+        .declarations
+        .iter()
+        .filter(|d| context.checks_instruction(d.instruction))
+    {
         let name = &declaration.name;
         if !looks_secret(name) {
             continue;

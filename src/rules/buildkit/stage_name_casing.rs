@@ -1,6 +1,6 @@
 //! A stage name with upper-case letters.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::Instruction;
@@ -37,6 +37,7 @@ COPY --from=build /app /app
 and `RUN --mount=...,from=name`.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: Some("StageNameCasing"),
     off_by_default: false,

@@ -1,6 +1,6 @@
 //! A variable in a FROM line that no global ARG declares.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
@@ -37,6 +37,7 @@ FROM node:${NODE_VERSION}-alpine
 declares `ARG NAME` before the first `FROM` (add a default value yourself).",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: Some("UndefinedArgInFrom"),
     off_by_default: false,

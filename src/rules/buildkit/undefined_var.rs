@@ -93,6 +93,7 @@ WORKDIR $APP_HOME
 `ARG NAME` just before the instruction; neither is applied automatically.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: crate::rules::Scope::InstructionInContext,
     hadolint: &[],
     buildkit: Some("UndefinedVar"),
     off_by_default: false,
@@ -111,7 +112,11 @@ fn check(context: &Context, report: &mut Report) {
             Scope::Global => None,
         })
         .collect();
-    for variable in &model.uses {
+    for variable in model
+        .uses
+        .iter()
+        .filter(|u| context.checks_instruction(u.instruction))
+    {
         let Scope::Stage(stage) = variable.scope else {
             continue;
         };

@@ -1,6 +1,6 @@
 //! A relative WORKDIR before any absolute one.
 
-use super::super::{Category, Context, Fixes, Report, Rule};
+use super::super::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::diagnostic::Severity;
 use crate::model::{collapse_continuations, Model};
 
@@ -37,6 +37,7 @@ COPY . .
 every relative `WORKDIR`, this rule only the first of a stage, as BuildKit does.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::File,
     hadolint: &["DL3000"],
     buildkit: Some("WorkdirRelativePath"),
     off_by_default: false,

@@ -4,7 +4,7 @@ use super::util::{path_arguments, with_triggers};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "add-instead-of-copy",
@@ -34,6 +34,7 @@ COPY requirements.txt app/ /srv/
 `ADD` accepts (`--checksum`, `--keep-git-dir`, `--unpack`) is present.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::Instruction,
     hadolint: &["DL3020"],
     buildkit: None,
     off_by_default: false,
@@ -49,7 +50,7 @@ const ARCHIVE_EXTENSIONS: &[&str] = &[
 
 fn check(context: &Context, report: &mut Report) {
     let copy = knowledge::instruction("COPY");
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             if instruction.keyword != "ADD" {
                 continue;

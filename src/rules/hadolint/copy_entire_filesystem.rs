@@ -2,7 +2,7 @@
 
 use super::util::path_arguments;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "copy-entire-filesystem",
@@ -35,6 +35,7 @@ COPY --from=build /out/app /app
 **Fix:** none; which files the image needs is yours to list.",
     severity: Severity::Warning,
     category: Category::Efficiency,
+    scope: Scope::Instruction,
     hadolint: &["DL3067"],
     buildkit: None,
     off_by_default: false,
@@ -43,7 +44,7 @@ COPY --from=build /out/app /app
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "COPY" || instruction.flag("from").is_none() {
             continue;
         }

@@ -2,7 +2,7 @@
 
 use super::util::drop_quotes;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "copy-from-undefined-stage",
@@ -37,6 +37,7 @@ COPY --from=build /app /app
 **Fix:** none.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &["DL3022"],
     buildkit: None,
     off_by_default: false,

@@ -5,7 +5,7 @@ use std::ops::Range;
 use super::util::{base_chain, path_arguments};
 use crate::diagnostic::Severity;
 use crate::model::Instruction;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "copy-relative-without-workdir",
@@ -38,6 +38,7 @@ COPY requirements.txt .
 **Fix:** none; the directory meant is yours to choose.",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::File,
     hadolint: &["DL3045"],
     buildkit: None,
     off_by_default: false,

@@ -3,7 +3,7 @@
 
 use super::util::{path_arguments, with_triggers};
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "copy-source-outside-context",
@@ -35,6 +35,7 @@ COPY config.yml lib /app/
 **Fix:** none; where the files should come from is yours to decide.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -43,7 +44,7 @@ COPY config.yml lib /app/
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             let keyword = instruction.keyword.as_str();
             if !(keyword == "COPY" || keyword == "ADD") || instruction.flag("from").is_some() {

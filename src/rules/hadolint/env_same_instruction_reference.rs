@@ -3,7 +3,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::DeclarationKind;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::text::newline;
 
 pub static RULE: Rule = Rule {
@@ -35,6 +35,7 @@ ENV CONF=$DIR/conf
 it gets, to the one that was meant).",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &["DL3044"],
     buildkit: None,
     off_by_default: false,
@@ -44,7 +45,7 @@ it gets, to the one that was meant).",
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for (index, instruction) in model.instructions.iter().enumerate() {
+    for (index, instruction) in context.instructions() {
         if instruction.keyword != "ENV" {
             continue;
         }

@@ -3,7 +3,7 @@
 use super::exec_array::{broken_array, consequence, Mistake};
 use super::util::with_triggers;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "exec-form-single-quotes",
@@ -34,6 +34,7 @@ other mechanical mistakes of the array (a trailing or missing comma, a lone back
 changes what runs (to what was meant), so `dockls check --fix` leaves it to you.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -42,7 +43,7 @@ changes what runs (to what was meant), so `dockls check --fix` leaves it to you.
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for outer in &context.model.instructions {
+    for (_, outer) in context.instructions() {
         for instruction in with_triggers(outer) {
             let Some(array) = broken_array(context, instruction) else {
                 continue;

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "from-platform-flag",
@@ -35,6 +35,7 @@ FROM node:22
 **Fix:** remove the flag (changes which platform the stage is built for).",
     severity: Severity::Warning,
     category: Category::Reproducibility,
+    scope: Scope::Instruction,
     hadolint: &["DL3029"],
     buildkit: None,
     off_by_default: true,
@@ -43,7 +44,7 @@ FROM node:22
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(from) = context.model.instructions.get(stage.from) else {
             continue;
         };

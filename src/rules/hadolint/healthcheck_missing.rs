@@ -3,7 +3,7 @@
 use super::util::{base_chain, stages_copied_from};
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::text::newline;
 
 pub static RULE: Rule = Rule {
@@ -39,6 +39,7 @@ HEALTHCHECK CMD curl -fs http://localhost/ || exit 1
 **Fix:** add a `HEALTHCHECK CMD` at the end of the stage, with the command to fill in.",
     severity: Severity::Information,
     category: Category::Style,
+    scope: Scope::File,
     hadolint: &["DL3057"],
     buildkit: None,
     off_by_default: true,

@@ -1,7 +1,7 @@
 //! An instruction other than ARG before the first FROM.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "instruction-before-from",
@@ -32,6 +32,7 @@ ENV NODE_ENV=production
 **Fix:** none; where the instruction belongs is yours to decide.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &["DL3061"],
     buildkit: None,
     off_by_default: false,

@@ -2,7 +2,7 @@
 
 use super::util::arguments_text;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "last-user-root",
@@ -35,6 +35,7 @@ USER nobody
 **Fix:** none; which user the stage should run as is yours to choose.",
     severity: Severity::Warning,
     category: Category::Security,
+    scope: Scope::Stage,
     hadolint: &["DL3002"],
     buildkit: None,
     off_by_default: false,
@@ -43,7 +44,7 @@ USER nobody
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let last_user = context
             .model
             .instructions

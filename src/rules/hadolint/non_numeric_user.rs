@@ -1,7 +1,7 @@
 //! USER names a user instead of a numeric id.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "non-numeric-user",
@@ -32,6 +32,7 @@ USER 10001
 **Fix:** none; the id the name stands for is in the image, not in the Dockerfile.",
     severity: Severity::Information,
     category: Category::Security,
+    scope: Scope::Instruction,
     hadolint: &["DL3066"],
     buildkit: None,
     off_by_default: false,
@@ -40,7 +41,7 @@ USER 10001
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         if instruction.keyword != "USER" {
             continue;
         }

@@ -4,7 +4,7 @@ use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::{Declaration, DeclarationKind};
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::text::newline;
 
 pub static RULE: Rule = Rule {
@@ -39,6 +39,7 @@ RUN pip install -r requirements.txt
 the `--build-arg`, so `dockls check --fix` leaves it to you.",
     severity: Severity::Warning,
     category: Category::Security,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -48,7 +49,7 @@ the `--build-arg`, so `dockls check --fix` leaves it to you.",
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    for (index, instruction) in model.instructions.iter().enumerate() {
+    for (index, instruction) in context.instructions() {
         if instruction.keyword != "ENV" {
             continue;
         }

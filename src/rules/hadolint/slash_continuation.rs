@@ -4,7 +4,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::Instruction;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "slash-continuation",
@@ -35,6 +35,7 @@ RUN yum -y install httpd \\
 **Fix:** replace the `/` with the escape character.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::util::{drop_quotes, with_triggers};
 use crate::diagnostic::Severity;
 use crate::model::ImageParts;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "untrusted-registry",
@@ -39,6 +39,7 @@ FROM registry.example.com/team/base:1.4
 **Fix:** none; where the image is mirrored is not known here.",
     severity: Severity::Warning,
     category: Category::Security,
+    scope: Scope::File,
     hadolint: &["DL3026"],
     buildkit: None,
     off_by_default: false,

@@ -3,7 +3,7 @@
 use super::util::base_chain;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::text::newline;
 
 pub static RULE: Rule = Rule {
@@ -37,6 +37,7 @@ CMD [\"python\", \"/app/app.py\"]
 **Fix:** add a `USER` at the end of the file, with the user to fill in.",
     severity: Severity::Information,
     category: Category::Security,
+    scope: Scope::File,
     hadolint: &["DL3063"],
     buildkit: None,
     off_by_default: true,

@@ -3,7 +3,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -39,6 +39,7 @@ COPY *.py /srv/
 **Fix:** adds the `/`.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -47,7 +48,7 @@ COPY *.py /srv/
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "COPY" && instruction.keyword != "ADD" {
             continue;
         }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "duplicate-parser-directive",
@@ -31,6 +31,7 @@ FROM alpine:3.20
 keep is your choice).",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

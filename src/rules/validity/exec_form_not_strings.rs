@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -32,6 +32,7 @@ CMD [\"sleep\", \"10\"]
 **Fix:** none; quote the value if a string was meant.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -43,7 +44,7 @@ const NOT_STRINGS: [&str; 4] = ["json_number", "json_literal", "json_array", "js
 
 fn check(context: &Context, report: &mut Report) {
     let root = context.tree.root_node();
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.form != Form::Exec {
             continue;
         }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -31,6 +31,7 @@ HEALTHCHECK NONE
 **Fix:** removes the flags.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -39,7 +40,7 @@ HEALTHCHECK NONE
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "HEALTHCHECK" {
             continue;
         }

@@ -1,7 +1,7 @@
 //! A comment that looks like a parser directive but is read as a plain comment.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "ignored-parser-directive",
@@ -34,6 +34,7 @@ FROM nginx:1.27
 **Fix:** none; move the line to the top of the file yourself.",
     severity: Severity::Information,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

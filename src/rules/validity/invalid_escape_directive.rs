@@ -1,7 +1,7 @@
 //! `# escape=` with a character other than `\` or backtick.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "invalid-escape-directive",
@@ -29,6 +29,7 @@ FROM mcr.microsoft.com/windows/servercore:ltsc2022
 **Fix:** none; choose between `\\` and the backtick.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

@@ -1,7 +1,7 @@
 //! EXPOSE with a port number out of range.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::syntax::NodeExt;
 
 use super::util;
@@ -34,6 +34,7 @@ EXPOSE 8000-9000/udp
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -43,7 +44,7 @@ EXPOSE 8000-9000/udp
 
 fn check(context: &Context, report: &mut Report) {
     let root = context.tree.root_node();
-    let exposes = util::with_triggers(context.model).filter(|i| i.keyword == "EXPOSE");
+    let exposes = util::with_triggers(context).filter(|i| i.keyword == "EXPOSE");
     let ports = exposes
         .filter_map(|i| root.descendant_for_byte_range(i.range.start, i.range.end))
         .flat_map(|node| util::descendants(node, "expose_port"));

@@ -3,7 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::knowledge;
 use crate::model::Flag;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -48,6 +48,7 @@ HEALTHCHECK --interval=30s --retries=3 CMD curl -f http://localhost/
 **Fix:** none; the intended value is yours to choose.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -59,7 +60,7 @@ const BOOLEANS: &[&str] = &["link", "parents", "keep-git-dir", "unpack"];
 const DURATIONS: &[&str] = &["interval", "timeout", "start-period", "start-interval"];
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         let Some(info) = knowledge::instruction(&instruction.keyword) else {
             continue;
         };

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::similar::nearest;
 
 use super::util;
@@ -34,6 +34,7 @@ HEALTHCHECK NONE
 **Fix:** removes the words after `NONE`; renames a mistyped type (`CDM`) to `CMD` or `NONE`.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -42,7 +43,7 @@ HEALTHCHECK NONE
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "HEALTHCHECK" {
             continue;
         }

@@ -1,7 +1,7 @@
 //! A FROM image that is not a valid image reference.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -36,6 +36,7 @@ FROM alpine:${VERSION}
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::InstructionInContext,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -44,7 +45,7 @@ FROM alpine:${VERSION}
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let Some(image) = &stage.image else {
             continue;
         };

@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::similar::nearest;
 
 use super::util;
@@ -52,6 +52,7 @@ RUN --mount=type=secret,id=token cat /run/secrets/token
 **Fix:** rename an unknown type or key to the closest known one, when one is close enough.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -103,7 +104,7 @@ pub struct Mount {
 /// The `--mount` flags of every RUN (and RUN trigger) written as plain `key=value` lists.
 pub fn mounts(context: &Context) -> Vec<Mount> {
     let mut mounts = Vec::new();
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "RUN" {
             continue;
         }

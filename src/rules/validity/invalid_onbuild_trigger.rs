@@ -1,7 +1,7 @@
 //! ONBUILD with an instruction it cannot register.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "invalid-onbuild-trigger",
@@ -30,6 +30,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe\"
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -38,7 +39,7 @@ LABEL org.opencontainers.image.authors=\"Jane Doe\"
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         let mut current = instruction;
         while current.keyword == "ONBUILD" {
             let Some(trigger) = current.trigger.as_deref() else {

@@ -1,7 +1,7 @@
 //! A stage name BuildKit does not accept after `AS`.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "invalid-stage-name",
@@ -30,6 +30,7 @@ FROM alpine AS build-linux
 **Fix:** none; pick the name yourself, and update its `--from` references.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -38,7 +39,7 @@ FROM alpine AS build-linux
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for stage in &context.model.stages {
+    for stage in context.stages() {
         let (Some(name), Some(range)) = (&stage.name, &stage.name_range) else {
             continue;
         };

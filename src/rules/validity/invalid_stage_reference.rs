@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::invalid_mount_option;
 use super::util;
@@ -50,6 +50,7 @@ COPY --from=build /out/app /app
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

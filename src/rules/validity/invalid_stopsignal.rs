@@ -1,7 +1,7 @@
 //! STOPSIGNAL with something that is not a signal.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util;
 
@@ -32,6 +32,7 @@ STOPSIGNAL SIGTERM
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -40,7 +41,7 @@ STOPSIGNAL SIGTERM
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if instruction.keyword != "STOPSIGNAL" {
             continue;
         }

@@ -1,7 +1,7 @@
 //! A Dockerfile without a FROM, or without any instruction at all.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "missing-from",
@@ -31,6 +31,7 @@ RUN make
 **Fix:** none; choose the base image yourself.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

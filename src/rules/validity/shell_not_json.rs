@@ -3,7 +3,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::Form;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 pub static RULE: Rule = Rule {
     name: "shell-not-json",
@@ -31,6 +31,7 @@ SHELL [\"powershell\", \"-Command\"]
 escapes or variables).",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -39,7 +40,7 @@ escapes or variables).",
 };
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in &context.model.instructions {
+    for (_, instruction) in context.instructions() {
         let instruction = instruction.trigger.as_deref().unwrap_or(instruction);
         if instruction.keyword != "SHELL" {
             continue;

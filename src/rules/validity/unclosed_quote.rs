@@ -5,7 +5,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::util::{self, Reader};
 
@@ -39,6 +39,7 @@ LABEL version=${VERSION}
 **Fix:** none; where the quote should end is yours to say.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -53,13 +54,36 @@ fn check(context: &Context, report: &mut Report) {
 }
 
 /// The unclosed quotes and `${` read by `reader`, with their messages.
+/// The child of `root` that holds `range`.
+fn child_of_root<'t>(root: Node<'t>, range: &Range<usize>) -> Option<Node<'t>> {
+    let mut node = root.descendant_for_byte_range(range.start, range.end)?;
+    loop {
+        let parent = node.parent()?;
+        if parent == root {
+            return Some(node);
+        }
+        node = parent;
+    }
+}
+
 pub fn unclosed(context: &Context, reader: Reader) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     let kinds = ["double_quoted_string", "single_quoted_string", "expansion"];
     let root = context.tree.root_node();
     let mut cursor = root.walk();
+    let top_level: Vec<Node> = match context.focus {
+        None => root.children(&mut cursor).collect(),
+        Some(_) => {
+            let mut nodes: Vec<Node> = context
+                .instructions()
+                .filter_map(|(_, i)| child_of_root(root, &i.range))
+                .collect();
+            nodes.dedup();
+            nodes
+        }
+    };
     // Only instructions with a quote or `$` in their text can hold one: skip the others' trees.
-    let candidates = root.children(&mut cursor).filter(|child| {
+    let candidates = top_level.into_iter().filter(|child| {
         context
             .slice(child.byte_range())
             .bytes()

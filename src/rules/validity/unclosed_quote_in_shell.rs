@@ -1,7 +1,7 @@
 //! A quote or `${` left open in a shell-form command.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
 use super::unclosed_quote::unclosed;
 use super::util::Reader;
@@ -36,6 +36,7 @@ CMD echo \"don't stop\"
 **Fix:** none; where the quote should end is yours to say.",
     severity: Severity::Warning,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,

@@ -3,7 +3,7 @@
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::knowledge;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::similar::nearest;
 
 use super::util;
@@ -38,6 +38,7 @@ CMD [\"server\", \"--port\", \"8080\"]
 **Fix:** rename the flag to the closest flag of the instruction, when one is close enough.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -49,7 +50,7 @@ CMD [\"server\", \"--port\", \"8080\"]
 const WITH_FLAGS: &[&str] = &["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
 
 fn check(context: &Context, report: &mut Report) {
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if !instruction.known {
             continue;
         }

@@ -1,7 +1,7 @@
 //! `${VAR...}` forms BuildKit's own expansion does not support.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, Context, Fixes, Report, Rule};
+use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::syntax::NodeExt;
 
 use super::util::{self, Reader};
@@ -39,6 +39,7 @@ WORKDIR /srv/${NAME}
 **Fix:** none.",
     severity: Severity::Error,
     category: Category::Correctness,
+    scope: Scope::Instruction,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -55,7 +56,7 @@ fn check(context: &Context, report: &mut Report) {
     // leaves the flags of RUN and the arguments of the other instructions.
     let root = context.tree.root_node();
     let mut scopes = Vec::new();
-    for instruction in util::with_triggers(context.model) {
+    for instruction in util::with_triggers(context) {
         if !context.slice(instruction.range.clone()).contains("${") {
             continue;
         }

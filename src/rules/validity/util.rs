@@ -7,19 +7,13 @@ use std::ops::Range;
 use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
-use crate::model::{Instruction, Model};
+use crate::model::Instruction;
 use crate::rules::Context;
 
 /// Every instruction, each followed by the instructions its ONBUILD registers.
-pub fn with_triggers(model: &Model) -> impl Iterator<Item = &Instruction> {
-    model.instructions.iter().flat_map(|outer| {
-        let mut chain = vec![outer];
-        let mut next = outer.trigger.as_deref();
-        while let Some(inner) = next {
-            chain.push(inner);
-            next = inner.trigger.as_deref();
-        }
-        chain
+pub fn with_triggers<'a>(context: &Context<'a>) -> impl Iterator<Item = &'a Instruction> + 'a {
+    context.instructions().flat_map(|(_, outer)| {
+        std::iter::successors(Some(outer), |instruction| instruction.trigger.as_deref())
     })
 }
 
