@@ -294,3 +294,91 @@ fn a_stopped_registry_or_the_network_off_never_hangs_a_request() {
         "{actions}"
     );
 }
+
+#[test]
+fn hints_for_a_stale_pin_and_an_unknown_tag_come_from_what_was_asked() {
+    let registry = Registry::start();
+    let seeded = registry.seed();
+    let home = Home::new("hints");
+    let mut client = server(&home, Some(&registry.host));
+    let host = &registry.host;
+    // 2.0 pinned to the digest of 1.0: stale; 9.9 does not exist.
+    let text = format!(
+        "FROM {host}/team/app:2.0@{}\nFROM {host}/team/app:9.9\n",
+        seeded.oci_manifest
+    );
+    client.open(URI, 1, &text);
+    let first = client.diagnostics(URI, 1);
+    assert!(
+        !first
+            .iter()
+            .any(|d| d["code"] == "pinned-digest-stale" || d["code"] == "unknown-tag"),
+        "opening asks no registry: {first:?}"
+    );
+    // Hovering asks; the hints follow in a later publication.
+    hover(&mut client, &end_of(&text, "app:2"));
+    hover(&mut client, &end_of(&text, "app:9"));
+    let published = client.notification("textDocument/publishDiagnostics", |params| {
+        let codes: Vec<&str> = params["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        codes.contains(&"pinned-digest-stale") && codes.contains(&"unknown-tag")
+    });
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    let stale = diagnostics
+        .iter()
+        .find(|d| d["code"] == "pinned-digest-stale")
+        .unwrap()
+        .clone();
+    assert!(
+        stale["message"]
+            .as_str()
+            .unwrap()
+            .contains(&seeded.oci_index),
+        "{stale}"
+    );
+    assert_eq!(stale["severity"], 4);
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unknown-tag")
+        .unwrap();
+    assert_eq!(unknown["range"]["start"]["line"], 1);
+
+    // The stale hint's fix updates the pin.
+    let actions = client.request_ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": URI },
+            "range": stale["range"],
+            "context": { "diagnostics": [stale], "triggerKind": 1 },
+        }),
+    );
+    let pin = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["command"]["command"] == "dockls.pinImage")
+        .unwrap_or_else(|| panic!("a pin action in {actions}"))
+        .clone();
+    let id = client.send_request(
+        "workspace/executeCommand",
+        json!({ "command": "dockls.pinImage", "arguments": pin["command"]["arguments"] }),
+    );
+    let apply = client.server_request("workspace/applyEdit");
+    client.respond(&apply, json!({ "applied": true }));
+    client.response(id);
+    let edits = apply["params"]["edit"]["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        apply_text_edits(&text, &edits, Encoding::Utf16),
+        format!(
+            "FROM {host}/team/app:2.0@{}\nFROM {host}/team/app:9.9\n",
+            seeded.oci_index
+        )
+    );
+}

@@ -13,12 +13,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use ropey::Rope;
+use tokio::sync::Notify;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert::{self, PositionEncoding};
 use super::server::log;
 use crate::config::RegistrySettings;
-use crate::diagnostic::Edit;
+use crate::diagnostic::{Diagnostic, Edit, Severity};
 use crate::model::Stage;
 use crate::registry::cache::BlobStore;
 use crate::registry::client::{Client, DOCKER_LIST, OCI_INDEX};
@@ -31,8 +32,13 @@ use crate::snapshot::Snapshot;
 /// `[{"uri": ..., "position": ...}]`, the position anywhere in the FROM's image.
 pub const PIN_COMMAND: &str = "dockls.pinImage";
 
-/// The rules whose findings get the pin quick fix.
-pub const PIN_RULES: [&str; 2] = ["untagged-base-image", "latest-base-image"];
+/// The codes of the findings that get the pin quick fix: the rules' and the stale pin hint.
+pub const PIN_CODES: [&str; 3] = ["untagged-base-image", "latest-base-image", STALE_PIN];
+
+/// The hint on a pinned digest that its tag no longer points at.
+pub const STALE_PIN: &str = "pinned-digest-stale";
+/// The hint on a tag the registry says does not exist.
+pub const UNKNOWN_TAG: &str = "unknown-tag";
 
 /// The longest the pin command waits for a registry.
 const PIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -45,6 +51,8 @@ const MAX_TAG_ITEMS: usize = 500;
 pub struct Registries {
     current: Mutex<Option<(RegistrySettings, Arc<Registry>)>>,
     blobs: Option<BlobStore>,
+    /// Woken when a background fetch ends, so diagnostics can show what it found.
+    pub updated: Arc<Notify>,
 }
 
 impl Default for Registries {
@@ -52,6 +60,7 @@ impl Default for Registries {
         Registries {
             current: Mutex::new(None),
             blobs: BlobStore::in_user_cache(),
+            updated: Arc::new(Notify::new()),
         }
     }
 }
@@ -111,22 +120,77 @@ fn stage_reference(stage: &Stage) -> Option<Reference> {
     Reference::parse(resolved).ok()
 }
 
-/// Starts fetching in the background; failures are logged once per fetch.
-fn refresh<F>(what: String, fetch: F)
+/// Starts fetching in the background; failures are logged once per fetch, and `updated` is
+/// woken at the end either way.
+fn refresh<F>(updated: &Arc<Notify>, what: String, fetch: F)
 where
     F: std::future::Future<Output = Result<(), crate::registry::client::Error>> + Send + 'static,
 {
+    let updated = updated.clone();
     tokio::spawn(async move {
         if let Err(error) = fetch.await {
             log(&format!("registry: {what}: {error}"));
         }
+        updated.notify_one();
     });
 }
+
+/// Hints from what the cache knows (never a request): a pinned digest its tag no longer points
+/// at, and a tag the registry does not have.
+pub fn hints(registry: &Registry, snapshot: &Snapshot) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for stage in &snapshot.model().stages {
+        let Some(reference) = stage_reference(stage) else {
+            continue;
+        };
+        let (Some(tag), Some(image)) = (&reference.tag, &stage.image) else {
+            continue;
+        };
+        let name = reference.familiar_name();
+        let known = registry.peek_digest(&reference).map(|p| p.value);
+        let unknown = match &known {
+            Some(Err(crate::registry::client::Error::NotFound(_))) => true,
+            Some(Ok(_)) => false,
+            _ => registry
+                .peek_tags(&reference)
+                .and_then(|p| p.value.ok())
+                .is_some_and(|tags| tags.len() < MAX_KNOWN_TAGS && !tags.contains(tag)),
+        };
+        let message = match (&known, &reference.digest) {
+            _ if unknown => Some((
+                UNKNOWN_TAG,
+                format!("`{}` has no tag `{tag}` for `{name}`", reference.registry),
+            )),
+            (Some(Ok(head)), Some(pinned)) if *pinned != head.digest => Some((
+                STALE_PIN,
+                format!(
+                    "the pin is stale: `{name}:{tag}` points at `{}` now, not at the pinned digest",
+                    head.digest
+                ),
+            )),
+            _ => None,
+        };
+        if let Some((code, message)) = message {
+            found.push(Diagnostic {
+                range: image.range.clone(),
+                severity: Severity::Hint,
+                code,
+                message,
+                fixes: Vec::new(),
+            });
+        }
+    }
+    found
+}
+
+/// A tag list this long may have been cut, so a tag missing from it may still exist.
+const MAX_KNOWN_TAGS: usize = 100_000;
 
 /// Tag completion at `offset` when it is in the tag of a FROM's image (`FROM image:3.1|`):
 /// the cached tags in version order, filtered by what is typed, and whether the list is
 /// incomplete (a refresh is running or the list was cut). `None` elsewhere.
 pub fn tag_completion(
+    updated: &Arc<Notify>,
     registry: &Arc<Registry>,
     snapshot: &Snapshot,
     rope: &Rope,
@@ -162,6 +226,7 @@ pub fn tag_completion(
     if !fresh && !registry.tags_pending(&reference) {
         let (registry, reference) = (registry.clone(), reference.clone());
         refresh(
+            updated,
             format!("tags of {}", reference.familiar_name()),
             async move { registry.tags(&reference).await.map(|_| ()) },
         );
@@ -197,6 +262,7 @@ pub fn tag_completion(
 /// Registry facts for the hover of the image at `hover_range`: what the cache knows, or a line
 /// saying they are being fetched (and the fetch started).
 pub fn hover_facts(
+    updated: &Arc<Notify>,
     registry: &Arc<Registry>,
     snapshot: &Snapshot,
     hover_range: &Range<usize>,
@@ -213,12 +279,33 @@ pub fn hover_facts(
     let fresh = peeked.as_ref().is_some_and(|p| p.fresh);
     if !fresh {
         let (registry, reference) = (registry.clone(), reference.clone());
-        refresh(format!("image {reference}"), async move {
+        refresh(updated, format!("image {reference}"), async move {
             registry.image(&reference).await.map(|_| ())
         });
     }
+    // For a pin, also where its tag points now, to tell whether the pin is stale.
+    let pinned_tag = reference.digest.is_some() && reference.tag.is_some();
+    let now = registry.peek_digest(&reference);
+    if pinned_tag && !now.as_ref().is_some_and(|p| p.fresh) {
+        let (registry, reference) = (registry.clone(), reference.clone());
+        refresh(updated, format!("digest of {reference}"), async move {
+            registry.digest(&reference).await.map(|_| ())
+        });
+    }
+    let pin_state = match (now.map(|p| p.value), &reference.digest) {
+        (Some(Ok(head)), Some(pinned)) if pinned_tag && head.digest != *pinned => format!(
+            "\n\nThe pin is stale: `{}` points at `{}` now.",
+            reference.tag_or_latest(),
+            head.digest
+        ),
+        (Some(Ok(_)), Some(_)) if pinned_tag => format!(
+            "\n\nThe pin is current: `{}` still points at this digest.",
+            reference.tag_or_latest()
+        ),
+        _ => String::new(),
+    };
     Some(match peeked.map(|p| p.value) {
-        Some(Ok(info)) => render_facts(&info),
+        Some(Ok(info)) => render_facts(&info) + &pin_state,
         Some(Err(error)) => format!("**Registry**: {error}"),
         None => format!(
             "**Registry**: asking `{}` about this image; hover again to see what it says.",

@@ -234,6 +234,8 @@ struct State {
     /// Held while checking that diagnostics are current and sending them, so a publish for a
     /// document cannot overtake the empty publish of its `didClose`.
     publishing: tokio::sync::Mutex<()>,
+    /// Registry access and its caches (see [`super::registry`]).
+    registries: Arc<Registries>,
 }
 
 impl State {
@@ -415,6 +417,7 @@ impl State {
             .map(|entry| entry.latest.clone())
             .filter(|_| cancellable);
         let revision = snapshot.revision;
+        let registries = self.registries.clone();
         let computed = self
             .with_settings(uri, "diagnostics", move |settings| {
                 let stale = || {
@@ -422,11 +425,16 @@ impl State {
                         .as_ref()
                         .is_some_and(|latest| latest.load(Ordering::SeqCst) != revision)
                 };
-                analysis.diagnostics_until(
+                let mut found = analysis.diagnostics_until(
                     &settings.rules,
                     settings.dockerignore.as_deref(),
                     &stale,
-                )
+                )?;
+                // Hints from what registries told earlier requests; never a request here.
+                if let Some(registry) = registries.for_settings(&settings.registry) {
+                    found.extend(registries::hints(&registry, &analysis));
+                }
+                Some(found)
             })
             .await;
         let computed = match computed {
@@ -528,6 +536,14 @@ impl State {
     }
 }
 
+/// Publishes again when a background registry fetch ended: its answer may add hints.
+async fn registry_updates(state: Arc<State>) {
+    loop {
+        state.registries.updated.notified().await;
+        state.settings_changed();
+    }
+}
+
 /// Publishes diagnostics for the documents named on `changed`, newest version only.
 async fn publish_diagnostics(state: Arc<State>, mut changed: mpsc::UnboundedReceiver<Uri>) {
     let mut batch = Vec::new();
@@ -546,7 +562,6 @@ pub struct Server {
     state: Arc<State>,
     resolve: Mutex<ResolveCache>,
     shutdown_requested: Arc<AtomicBool>,
-    registries: Registries,
 }
 
 impl Server {
@@ -569,14 +584,21 @@ impl Server {
             documents: Mutex::new(HashMap::new()),
             revisions: AtomicU64::new(0),
             publishing: tokio::sync::Mutex::new(()),
+            registries: Arc::new(Registries::default()),
         });
-        let task = publish_diagnostics(state.clone(), receiver);
+        let publishing = publish_diagnostics(state.clone(), receiver);
+        let updates = registry_updates(state.clone());
+        let task = async move {
+            tokio::select! {
+                () = publishing => {}
+                () = updates => {}
+            }
+        };
         let server = Server {
             client,
             state,
             resolve: Mutex::new(ResolveCache::default()),
             shutdown_requested,
-            registries: Registries::default(),
         };
         (server, task)
     }
@@ -847,6 +869,19 @@ impl Server {
             }),
         };
         let fix_all = only.is_some() && wants(&FIX_ALL_KIND);
+        let pinnable: Vec<lsp::Diagnostic> = params
+            .context
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                wants(&lsp::CodeActionKind::QUICKFIX) && d.source.as_deref() == Some("dockls")
+            })
+            .filter(|d| {
+                matches!(&d.code, Some(lsp::NumberOrString::String(code))
+                    if registries::PIN_CODES.contains(&code.as_str()))
+            })
+            .cloned()
+            .collect();
         let ours: Vec<(lsp::Diagnostic, DiagnosticData)> = if wants(&lsp::CodeActionKind::QUICKFIX)
         {
             params
@@ -865,7 +900,7 @@ impl Server {
         } else {
             Vec::new()
         };
-        if ours.is_empty() && !fix_all {
+        if ours.is_empty() && !fix_all && pinnable.is_empty() {
             return Ok(Vec::new());
         }
         if ours
@@ -921,15 +956,9 @@ impl Server {
                 false,
             ));
         }
-        if ours
-            .iter()
-            .any(|(_, data)| registries::PIN_RULES.contains(&data.rule.as_str()))
-            && self.registry_for(&uri).is_some()
-        {
-            for (diagnostic, data) in &ours {
-                if registries::PIN_RULES.contains(&data.rule.as_str()) {
-                    result.push(registries::pin_action(&uri, diagnostic));
-                }
+        if !pinnable.is_empty() && self.registry_for(&uri).is_some() {
+            for diagnostic in &pinnable {
+                result.push(registries::pin_action(&uri, diagnostic));
             }
         }
         if let Some(fix) = &computed.fix_all {
@@ -987,7 +1016,7 @@ impl Server {
     fn registry_for(&self, uri: &Uri) -> Option<Arc<crate::registry::Registry>> {
         let path = settings::file_path(uri);
         let settings = settings::resolve(&self.state.files, &self.state.editor(), path.as_deref());
-        self.registries.for_settings(&settings.registry)
+        self.state.registries.for_settings(&settings.registry)
     }
 
     /// The cached tags of the image for a completion in a FROM's tag, instead of `items`.
@@ -1008,6 +1037,7 @@ impl Server {
             .flatten()
             .and_then(|registry| {
                 registries::tag_completion(
+                    &self.state.registries.updated,
                     &registry,
                     &snapshot.analysis,
                     &snapshot.rope,
@@ -1039,7 +1069,12 @@ impl Server {
         let Some(registry) = self.registry_for(uri) else {
             return;
         };
-        let facts = registries::hover_facts(&registry, &snapshot.analysis, &range);
+        let facts = registries::hover_facts(
+            &self.state.registries.updated,
+            &registry,
+            &snapshot.analysis,
+            &range,
+        );
         if let (Some(facts), lsp::HoverContents::Markup(markup)) = (facts, &mut hover.contents) {
             markup.value.push_str("\n\n---\n\n");
             markup.value.push_str(&facts);

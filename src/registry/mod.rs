@@ -184,6 +184,12 @@ impl Registry {
             .await
     }
 
+    /// The cached digest of the reference's tag, without any request.
+    pub fn peek_digest(&self, reference: &Reference) -> Option<Peeked<ManifestHead>> {
+        self.digests
+            .peek(&key(&reference.with_tag(reference.tag_or_latest())))
+    }
+
     /// What the registry tells about the image at the reference's tag (or digest).
     pub async fn image(&self, reference: &Reference) -> Result<Arc<ImageInfo>, Error> {
         self.images
