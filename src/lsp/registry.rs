@@ -43,13 +43,18 @@ pub const UNKNOWN_TAG: &str = "unknown-tag";
 /// The longest the pin command waits for a registry.
 const PIN_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Clients kept for distinct settings.
+const MAX_CLIENTS: usize = 4;
+
 /// Tag completion items sent at most; the list is marked incomplete past this.
 const MAX_TAG_ITEMS: usize = 500;
 
 /// The registry client of the current settings, with its caches.
 #[derive(Debug)]
 pub struct Registries {
-    current: Mutex<Option<(RegistrySettings, Arc<Registry>)>>,
+    /// A client per distinct settings in use (documents under different `.dockls.toml` files),
+    /// the most recently used last.
+    clients: Mutex<Vec<(RegistrySettings, Arc<Registry>)>>,
     blobs: Option<BlobStore>,
     /// Woken when a background fetch ends, so diagnostics can show what it found.
     pub updated: Arc<Notify>,
@@ -58,7 +63,7 @@ pub struct Registries {
 impl Default for Registries {
     fn default() -> Registries {
         Registries {
-            current: Mutex::new(None),
+            clients: Mutex::new(Vec::new()),
             blobs: BlobStore::in_user_cache(),
             updated: Arc::new(Notify::new()),
         }
@@ -66,17 +71,19 @@ impl Default for Registries {
 }
 
 impl Registries {
-    /// The registry for `settings`; `None` when the network is off. A change of settings
-    /// starts a new client (and new caches; content on disk stays).
+    /// The registry for `settings`; `None` when the network is off. Settings not seen before
+    /// get a new client with its own caches (content on disk is shared); the least recently
+    /// used of more than [`MAX_CLIENTS`] is dropped.
     pub fn for_settings(&self, settings: &RegistrySettings) -> Option<Arc<Registry>> {
         if !settings.network {
             return None;
         }
-        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((known, registry)) = current.as_ref() {
-            if known == settings {
-                return Some(registry.clone());
-            }
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(at) = clients.iter().position(|(known, _)| known == settings) {
+            let entry = clients.remove(at);
+            let registry = entry.1.clone();
+            clients.push(entry);
+            return Some(registry);
         }
         let client = match Client::new(client_config(settings)) {
             Ok(client) => client,
@@ -86,7 +93,10 @@ impl Registries {
             }
         };
         let registry = Arc::new(Registry::new(client, self.blobs.clone()));
-        *current = Some((settings.clone(), registry.clone()));
+        if clients.len() == MAX_CLIENTS {
+            clients.remove(0);
+        }
+        clients.push((settings.clone(), registry.clone()));
         Some(registry)
     }
 }
@@ -457,6 +467,36 @@ pub async fn pin_image(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn one_client_per_settings_and_none_when_off() {
+        let registries = Registries {
+            clients: Mutex::new(Vec::new()),
+            blobs: None,
+            updated: Arc::new(Notify::new()),
+        };
+        assert!(registries
+            .for_settings(&RegistrySettings::default())
+            .is_none());
+        let on = |timeout_ms| RegistrySettings {
+            network: true,
+            timeout_ms,
+            ..RegistrySettings::default()
+        };
+        let first = registries.for_settings(&on(1000)).unwrap();
+        assert!(Arc::ptr_eq(
+            &first,
+            &registries.for_settings(&on(1000)).unwrap()
+        ));
+        for ms in 2000..2000 + MAX_CLIENTS as u64 {
+            registries.for_settings(&on(ms));
+        }
+        // The first was least recently used and is gone: a new client now.
+        assert!(!Arc::ptr_eq(
+            &first,
+            &registries.for_settings(&on(1000)).unwrap()
+        ));
+    }
 
     #[test]
     fn sizes_read_well() {
