@@ -40,11 +40,17 @@ pub fn pin_edit(
     digest: &str,
 ) -> Option<Edit> {
     let written = written(context, image_range)?;
-    let end = written.start + written.text.len();
-    let (range, new_text) = match written.text.find('@') {
-        Some(at) => (written.start + at..end, format!("@{digest}")),
+    pin_written(&written.text, written.start, reference, digest)
+}
+
+/// The edit that pins the reference written as `text` at byte `start` to `digest`: see
+/// [`pin_edit`].
+pub fn pin_written(text: &str, start: usize, reference: &Reference, digest: &str) -> Option<Edit> {
+    let end = start + text.len();
+    let (range, new_text) = match text.find('@') {
+        Some(at) => (start + at..end, format!("@{digest}")),
         None if reference.tag.is_none() => {
-            let last = written.text.rsplit('/').next().unwrap_or(&written.text);
+            let last = text.rsplit('/').next().unwrap_or(text);
             if last.contains(':') {
                 return None;
             }
