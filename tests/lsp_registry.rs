@@ -382,3 +382,71 @@ fn hints_for_a_stale_pin_and_an_unknown_tag_come_from_what_was_asked() {
         )
     );
 }
+
+#[test]
+fn use_tag_fixes_and_digest_completion_come_from_the_cache() {
+    let registry = Registry::start();
+    let seeded = registry.seed();
+    let home = Home::new("use-tag");
+    let mut client = server(&home, Some(&registry.host));
+    let host = &registry.host;
+    let text = format!("FROM {host}/team/app:latest\n");
+    client.open(URI, 1, &text);
+    let diagnostics = client.diagnostics(URI, 1);
+    let latest = diagnostics
+        .iter()
+        .find(|d| d["code"] == "latest-base-image")
+        .unwrap()
+        .clone();
+    let actions = |client: &mut Client| {
+        client.request_ok(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": URI },
+                "range": latest["range"],
+                "context": { "diagnostics": [latest], "triggerKind": 1 },
+            }),
+        )
+    };
+    // The first request starts fetching the tags; the fixes follow once they are cached.
+    let found = until(
+        || actions(&mut client),
+        |a| {
+            a.as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["title"] == "Use tag `2.1`")
+        },
+    );
+    let titles: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .filter(|t| t.starts_with("Use tag"))
+        .collect();
+    assert_eq!(titles, ["Use tag `2.1`", "Use tag `2.0`", "Use tag `1.10`"]);
+    let first = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Use tag `2.1`")
+        .unwrap();
+    let edits = first["edit"]["changes"][URI].as_array().unwrap().clone();
+    assert_eq!(
+        apply_text_edits(&text, &edits, Encoding::Utf16),
+        format!("FROM {host}/team/app:2.1\n")
+    );
+
+    let text = format!("FROM {host}/team/app:2.0@\n");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": text }] }),
+    );
+    let position = end_of(&text, "@");
+    let list = until(
+        || complete(&mut client, &position),
+        |l| l["isIncomplete"] == false,
+    );
+    assert_eq!(labels_in_order(&list), [seeded.oci_index.as_str()]);
+}

@@ -19,7 +19,7 @@ use tower_lsp_server::ls_types as lsp;
 use super::convert::{self, PositionEncoding};
 use super::server::log;
 use crate::config::RegistrySettings;
-use crate::diagnostic::{Diagnostic, Edit, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::model::Stage;
 use crate::registry::cache::BlobStore;
 use crate::registry::client::{Client, DOCKER_LIST, OCI_INDEX};
@@ -212,23 +212,16 @@ pub fn tag_completion(
     let text = snapshot.text();
     let typed = text.get(image.range.start..offset)?;
     let slash = typed.rfind('/').map_or(0, |i| i + 1);
-    let colon = slash + typed[slash..].find(':')?;
-    if typed[colon..].contains('@') {
-        return None;
+    if let Some(at) = typed[slash..].find('@') {
+        let at = slash + at;
+        let name = written_name(&typed[..at], image.resolved.as_deref())?;
+        let reference = Reference::parse(&name).ok()?;
+        let replace = convert::range(rope, image.range.start + at + 1..offset, encoding);
+        return Some(digest_completion(updated, registry, &reference, replace));
     }
+    let colon = slash + typed[slash..].find(':')?;
     let prefix = &typed[colon + 1..];
-    let name = &typed[..colon];
-    let name = if name.contains('$') {
-        // The name comes from variables: take it from the resolved reference.
-        let resolved = image.resolved.as_deref()?;
-        let parts = crate::model::ImageParts::parse(resolved);
-        match parts.registry {
-            Some(registry) => format!("{registry}/{}", parts.repository),
-            None => parts.repository,
-        }
-    } else {
-        name.to_owned()
-    };
+    let name = written_name(&typed[..colon], image.resolved.as_deref())?;
     let reference = Reference::parse(&name).ok()?;
     let replace = convert::range(rope, image.range.start + colon + 1..offset, encoding);
     let peeked = registry.peek_tags(&reference);
@@ -268,6 +261,108 @@ pub fn tag_completion(
     }
     Some((items, !fresh || cut))
 }
+
+/// The image name as typed, or from the resolved reference when it holds variables.
+fn written_name(typed: &str, resolved: Option<&str>) -> Option<String> {
+    if !typed.contains('$') {
+        return Some(typed.to_owned());
+    }
+    let parts = crate::model::ImageParts::parse(resolved?);
+    let mut name = match parts.registry {
+        Some(registry) => format!("{registry}/{}", parts.repository),
+        None => parts.repository,
+    };
+    if let Some(tag) = parts.tag {
+        name.push(':');
+        name.push_str(&tag);
+    }
+    Some(name)
+}
+
+/// Completion after `@`: the digest the tag points at now, from the cache.
+fn digest_completion(
+    updated: &Arc<Notify>,
+    registry: &Arc<Registry>,
+    reference: &Reference,
+    replace: lsp::Range,
+) -> (Vec<lsp::CompletionItem>, bool) {
+    let peeked = registry.peek_digest(reference);
+    let fresh = peeked.as_ref().is_some_and(|p| p.fresh);
+    if !fresh {
+        let (registry, reference) = (registry.clone(), reference.clone());
+        refresh(updated, format!("digest of {reference}"), async move {
+            registry.digest(&reference).await.map(|_| ())
+        });
+    }
+    let items = match peeked.map(|p| p.value) {
+        Some(Ok(head)) => vec![lsp::CompletionItem {
+            label: head.digest.clone(),
+            kind: Some(lsp::CompletionItemKind::CONSTANT),
+            detail: Some(format!(
+                "what `{}:{}` points at now",
+                reference.familiar_name(),
+                reference.tag_or_latest()
+            )),
+            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                range: replace,
+                new_text: head.digest,
+            })),
+            ..lsp::CompletionItem::default()
+        }],
+        _ => Vec::new(),
+    };
+    (items, !fresh)
+}
+
+/// "Use tag X" fixes for the untagged or `latest` image at `offset`: the newest version tags of
+/// the same flavour the cache knows (none before the tags were fetched once; asking starts the
+/// fetch).
+pub fn tag_fixes(
+    updated: &Arc<Notify>,
+    registry: &Arc<Registry>,
+    snapshot: &Snapshot,
+    offset: usize,
+) -> Vec<Fix> {
+    let Some(stage) = stage_at(snapshot, offset) else {
+        return Vec::new();
+    };
+    let (Some(image), Some(reference)) = (&stage.image, stage_reference(stage)) else {
+        return Vec::new();
+    };
+    let peeked = registry.peek_tags(&reference);
+    if !peeked.as_ref().is_some_and(|p| p.fresh) && !registry.tags_pending(&reference) {
+        let (registry, reference) = (registry.clone(), reference.clone());
+        refresh(
+            updated,
+            format!("tags of {}", reference.familiar_name()),
+            async move { registry.tags(&reference).await.map(|_| ()) },
+        );
+    }
+    let Some(Ok(tags)) = peeked.map(|p| p.value) else {
+        return Vec::new();
+    };
+    let flavour = crate::registry::tags::flavour(reference.tag_or_latest());
+    let rules = RuleConfig::default();
+    let context = Context::new(snapshot, &rules, None);
+    tags.iter()
+        .filter(|tag| {
+            crate::registry::tags::is_version(tag) && crate::registry::tags::flavour(tag) == flavour
+        })
+        .take(MAX_TAG_FIXES)
+        .filter_map(|tag| {
+            let edit = crate::registry::tag_edit(&context, &image.range, tag)?;
+            Some(Fix {
+                title: format!("Use tag `{tag}`"),
+                edits: vec![edit],
+                is_snippet: false,
+                safe: false,
+            })
+        })
+        .collect()
+}
+
+/// "Use tag X" fixes offered at most.
+const MAX_TAG_FIXES: usize = 3;
 
 /// Registry facts for the hover of the image at `hover_range`: what the cache knows, or a line
 /// saying they are being fetched (and the fetch started).

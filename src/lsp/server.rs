@@ -956,9 +956,31 @@ impl Server {
                 false,
             ));
         }
-        if !pinnable.is_empty() && self.registry_for(&uri).is_some() {
-            for diagnostic in &pinnable {
-                result.push(registries::pin_action(&uri, diagnostic));
+        let registry = (!pinnable.is_empty())
+            .then(|| self.registry_for(&uri))
+            .flatten();
+        for diagnostic in pinnable.iter().filter(|_| registry.is_some()) {
+            result.push(registries::pin_action(&uri, diagnostic));
+        }
+        for (registry, diagnostic) in registry
+            .iter()
+            .flat_map(|r| pinnable.iter().map(move |d| (r, d)))
+        {
+            if diagnostic.code == Some(lsp::NumberOrString::String(registries::STALE_PIN.into())) {
+                continue;
+            }
+            let offset =
+                convert::offset(&snapshot.rope, diagnostic.range.start, config.encoding).value;
+            let updated = &self.state.registries.updated;
+            for fix in registries::tag_fixes(updated, registry, &snapshot.analysis, offset) {
+                let kind = lsp::CodeActionKind::QUICKFIX;
+                result.push(convert::code_action(
+                    &target,
+                    &fix,
+                    kind,
+                    vec![diagnostic.clone()],
+                    false,
+                ));
             }
         }
         if let Some(fix) = &computed.fix_all {

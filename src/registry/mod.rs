@@ -43,6 +43,31 @@ pub fn pin_edit(
     pin_written(&written.text, written.start, reference, digest)
 }
 
+/// The edit that sets the tag of the base image at `image_range` to `tag`, where the reference
+/// is written (see [`pin_edit`]); a digest after the tag is dropped, since it belongs to the
+/// old tag.
+pub fn tag_edit(
+    context: &Context,
+    image_range: &std::ops::Range<usize>,
+    tag: &str,
+) -> Option<Edit> {
+    let written = written(context, image_range)?;
+    let text = written.text.as_str();
+    let slash = text.rfind('/').map_or(0, |i| i + 1);
+    let end = written.start + text.len();
+    let tag_start = match text[slash..].find(':') {
+        Some(colon) => slash + colon,
+        None => text[slash..].find('@').map_or(text.len(), |at| slash + at),
+    };
+    if text[slash..].contains('$') {
+        return None;
+    }
+    Some(Edit {
+        range: written.start + tag_start..end,
+        new_text: format!(":{tag}"),
+    })
+}
+
 /// The edit that pins the reference written as `text` at byte `start` to `digest`: see
 /// [`pin_edit`].
 pub fn pin_written(text: &str, start: usize, reference: &Reference, digest: &str) -> Option<Edit> {
