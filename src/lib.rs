@@ -16,7 +16,8 @@
 //!    crate.
 //! 2. `syntax`: parsing with tree-sitter, syntax errors, helpers over nodes.
 //! 3. `document`: an open document's rope and tree, kept in step through edits.
-//! 4. `model`: stages, instructions, flags, ARG/ENV scopes and variable uses, built from a tree.
+//! 4. `model`, `shell`: stages, instructions, flags, ARG/ENV scopes and variable uses, built from a
+//!    tree; the shell script of each RUN, parsed, with its map back to the Dockerfile.
 //! 5. `snapshot`: one version of a document with its tree and model, what everything above reads.
 //! 6. `rules`: the checks, each in its own file with its documentation, fix and tests.
 //! 7. `context`, `completion`, `hover`, `signature`, `inlay`, `symbols`, `navigation`, `tokens`,
@@ -49,6 +50,7 @@ pub mod navigation;
 pub mod registry;
 pub mod rules;
 pub mod selection;
+pub mod shell;
 pub mod signature;
 pub mod similar;
 pub mod snapshot;

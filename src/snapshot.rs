@@ -2,18 +2,22 @@
 //! from them. Every rule and editor feature reads one; nothing in it changes after it is built,
 //! and clones share it, so a snapshot can be handed to another thread while the editor types on.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::Tree;
 
 use crate::document::Document;
 use crate::model::Model;
+use crate::shell::{self, Script};
 
 #[derive(Clone)]
 pub struct Snapshot {
     text: Arc<str>,
     tree: Tree,
     model: Arc<Model>,
+    /// The RUN scripts, parsed on first use (only the shell rules and features need them) and
+    /// shared by every reader of the snapshot.
+    scripts: Arc<OnceLock<Vec<Script>>>,
 }
 
 impl Snapshot {
@@ -22,7 +26,12 @@ impl Snapshot {
         let text: Arc<str> = Arc::from(document.text());
         let tree = document.tree().clone();
         let model = Arc::new(Model::build(&tree, &text));
-        Snapshot { text, tree, model }
+        Snapshot {
+            text,
+            tree,
+            model,
+            scripts: Arc::default(),
+        }
     }
 
     /// The document as it is now, after edits to the text of `previous`: the model reuses what
@@ -37,7 +46,12 @@ impl Snapshot {
             &previous.model,
             &previous.text,
         ));
-        Snapshot { text, tree, model }
+        Snapshot {
+            text,
+            tree,
+            model,
+            scripts: Arc::default(),
+        }
     }
 
     /// Parses `text` from scratch; for one-shot use such as the command line and tests.
@@ -60,5 +74,11 @@ impl Snapshot {
 
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The shell scripts of the RUN instructions, parsed once per snapshot.
+    pub fn scripts(&self) -> &[Script] {
+        self.scripts
+            .get_or_init(|| shell::scripts(&self.model, &self.text))
     }
 }

@@ -29,7 +29,13 @@ import sys
 import tempfile
 from collections import defaultdict
 
-DEFAULT_RULES = ["DL3006", "DL3007", "DL3059", "DL4003", "DL3025", "DL3000"]
+DEFAULT_RULES = ["DL3006", "DL3007", "DL3059", "DL4003", "DL3025", "DL3000"] + [
+    # The rules about the shell of RUN.
+    "DL3003", "DL3004", "DL3008", "DL3009", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018",
+    "DL3019", "DL3027", "DL3028", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036",
+    "DL3037", "DL3038", "DL3040", "DL3041", "DL3042", "DL3047", "DL3060", "DL3062", "DL4001",
+    "DL4005", "DL4006",
+]
 
 # Codes shared by one dockls rule, told apart by the instruction they are about.
 KEYWORD_OF_CODE = {"DL4003": "CMD", "DL4004": "ENTRYPOINT"}
@@ -92,13 +98,21 @@ def escape_char(lines):
 
 def instruction_starts(lines):
     """Maps each 1-based line to the first line of the instruction it belongs to, following
-    line continuations (comment and blank lines inside a continuation do not end it)."""
+    line continuations (comment and blank lines inside a continuation do not end it) and
+    heredoc bodies (up to their delimiter line)."""
     escape = escape_char(lines)
     starts = {}
     current = None
     continued = False
+    # Heredoc delimiters still open on the current instruction: their bodies belong to it.
+    pending = []
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        if pending:
+            starts[number] = current
+            if stripped == pending[0]:
+                pending.pop(0)
+            continue
         if continued:
             starts[number] = current
             if stripped.startswith("#") or not stripped:
@@ -109,6 +123,8 @@ def instruction_starts(lines):
             if stripped.startswith("#") or not stripped:
                 continue
         continued = line.rstrip().endswith(escape)
+        if re.match(r"\s*(RUN|COPY|ADD|ONBUILD)\b", line, re.I) or starts[number] != number:
+            pending.extend(re.findall(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?", line))
     return starts
 
 

@@ -14,6 +14,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::model::{Instruction, Model, Stage};
+use crate::shell::Script;
 use crate::snapshot::Snapshot;
 
 mod incremental;
@@ -30,6 +31,7 @@ pub mod unpinned_base_image;
 
 // Groups of rules, each in its own directory with a `RULES` list.
 mod buildkit;
+mod commands;
 mod hadolint;
 mod validity;
 
@@ -46,7 +48,13 @@ static CORE: &[&Rule] = &[
 ];
 
 /// Every group of rules.
-static GROUPS: &[&[&Rule]] = &[CORE, validity::RULES, buildkit::RULES, hadolint::RULES];
+static GROUPS: &[&[&Rule]] = &[
+    CORE,
+    validity::RULES,
+    buildkit::RULES,
+    hadolint::RULES,
+    commands::RULES,
+];
 
 /// Every rule.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
@@ -231,6 +239,9 @@ pub struct Context<'a> {
     pub config: &'a RuleConfig,
     /// The build context's `.dockerignore`, when the shell found one.
     pub dockerignore: Option<&'a str>,
+    /// The snapshot, for its RUN scripts (parsed on first use, so files and settings without
+    /// shell rules pay nothing for them).
+    snapshot: &'a Snapshot,
     /// The parts to check, when an incremental analysis knows the findings of the others;
     /// `None` checks everything. A rule that walks [`Context::instructions`] and
     /// [`Context::stages`] only does the work asked for; one that walks the model itself is
@@ -263,6 +274,7 @@ impl<'a> Context<'a> {
             model: snapshot.model(),
             config,
             dockerignore,
+            snapshot,
             focus: None,
             top_level: Rc::default(),
         }
@@ -276,6 +288,7 @@ impl<'a> Context<'a> {
             model: self.model,
             config: self.config,
             dockerignore: self.dockerignore,
+            snapshot: self.snapshot,
             focus: Some(focus),
             top_level: self.top_level.clone(),
         }
@@ -297,6 +310,15 @@ impl<'a> Context<'a> {
         top.get(position)
             .copied()
             .filter(|n| n.byte_range() == instruction.range && n.kind().ends_with("_instruction"))
+    }
+
+    /// The shell scripts of the RUN instructions to check (all, or those in focus), parsed
+    /// once per snapshot and shared by every rule.
+    pub fn scripts(&self) -> impl Iterator<Item = &'a Script> + '_ {
+        self.snapshot
+            .scripts()
+            .iter()
+            .filter(|script| self.checks_instruction(script.instruction))
     }
 
     /// The instructions to check with their index: all of them, or those in focus.
