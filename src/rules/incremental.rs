@@ -16,8 +16,14 @@
 //! Why a memo keyed by text and not a query database in the style of salsa: an edit in an editor
 //! touches one place, so matching the unchanged units at both ends is a comparison of bytes
 //! that are already in memory, with nothing to invalidate; a query database would add
-//! bookkeeping per instruction and per rule on a path that the profile says must cost less than
-//! the rules it saves (see `docs/benchmarks.md`).
+//! bookkeeping per instruction and per rule on a path where it would have to cost less than the
+//! rules it saves. Measured with `examples/keystroke_profile.rs` under callgrind (instructions
+//! per keystroke, typing into a RUN, reparse and model included): the 10,000-line
+//! `many_stages_10k` went from 529 M (every rule over the whole file) to 344 M with this memo and
+//! rules that check only their focus, and to 137 M with the model reusing unchanged
+//! instructions ([`crate::model::Model::build_reusing`]); the 512-line BuildKit Dockerfile costs
+//! 5.7 M instead of 18 M. What remains is the reparse, the model's pass over every instruction,
+//! and the rules scoped to the whole file.
 //!
 //! The findings equal those of a fresh analysis, always: `tests/properties.rs` and
 //! `tests/torture.rs` compare the two after random edits. A rule that breaks its declaration
