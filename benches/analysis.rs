@@ -207,3 +207,30 @@ fn keystroke_to_diagnostics_many_stages_10k(bencher: Bencher) {
         Analysis::new(&document).diagnostics().len()
     });
 }
+
+/// The keystroke path as the server takes it: the same edits, analysed incrementally (the model
+/// reusing the unchanged instructions, the rule findings of untouched units from the memo), on
+/// the 10,000-line file, the file of 5,000 RUNs in one stage and the 1 MB RUN.
+#[divan::bench(args = ["many_stages_10k", "runs_5000", "single_run_1mb"], sample_count = 20)]
+fn keystroke_incremental(bencher: Bencher, name: &str) {
+    let text = stress(name);
+    let at = text[text.len() / 2..]
+        .find('\n')
+        .map_or(text.len(), |i| text.len() / 2 + i);
+    let mut document = dockls::document::Document::new(&text);
+    let memo = std::sync::Arc::new(std::sync::Mutex::new(dockls::analysis::Memo::default()));
+    Analysis::incremental(&document, memo.clone()).diagnostics();
+    let mut typed = false;
+    bencher.bench_local(|| {
+        if typed {
+            document.edit(at..at + 1, "");
+        } else {
+            document.edit(at..at, "x");
+        }
+        typed = !typed;
+        document.reparse();
+        Analysis::incremental(&document, memo.clone())
+            .diagnostics()
+            .len()
+    });
+}

@@ -14,9 +14,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use dockls::analysis::Analysis;
+use dockls::analysis::{Analysis, Memo};
 use dockls::document::Document;
-use dockls::rules::{FindingsMemo, RuleConfig};
+use dockls::rules::RuleConfig;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -28,7 +28,7 @@ fn main() {
     let count: usize = count.parse().expect("COUNT is a number");
     let text = std::fs::read_to_string(&path).expect("a readable UTF-8 file");
     let mut document = Document::new(&text);
-    let memo = Arc::new(Mutex::new(FindingsMemo::new()));
+    let memo = Arc::new(Mutex::new(Memo::default()));
     let config = RuleConfig::default();
     let analyse = |document: &Document| {
         let analysis = if fresh {

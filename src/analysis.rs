@@ -24,9 +24,18 @@ pub struct Analysis {
     /// The last diagnostics computed, with the settings they were computed with: the server
     /// publishes them and then asks again for quick fixes and pulls, with the same settings.
     last_diagnostics: Arc<Mutex<Option<Computed>>>,
-    /// The findings of an earlier analysis of the same document, which this one reuses and then
+    /// What an earlier analysis of the same document knew, which this one reuses and then
     /// replaces; none for a one-shot analysis.
-    memo: Option<Arc<Mutex<FindingsMemo>>>,
+    memo: Option<Arc<Mutex<Memo>>>,
+}
+
+/// What the analysis of one version of a document leaves for the next: its snapshot, whose
+/// model the next one reuses for the instructions an edit did not touch, and its rule findings
+/// by instruction and stage.
+#[derive(Default)]
+pub struct Memo {
+    snapshot: Option<Snapshot>,
+    findings: FindingsMemo,
 }
 
 /// Diagnostics and what they were computed from besides the snapshot.
@@ -45,12 +54,25 @@ impl Analysis {
         }
     }
 
-    /// An analysis of an edited document that computes only the rule findings the edits may
-    /// have changed, taking the others from `memo`, which it then brings up to date.
-    pub fn incremental(document: &Document, memo: Arc<Mutex<FindingsMemo>>) -> Analysis {
+    /// An analysis of an edited document that models again only the instructions the edits
+    /// touched and computes only the rule findings they may have changed, taking the rest from
+    /// `memo`, which it then brings up to date. Equal to [`Analysis::new`].
+    pub fn incremental(document: &Document, memo: Arc<Mutex<Memo>>) -> Analysis {
+        let snapshot = {
+            // A poisoned lock holds a memo that is whole or empty, either of which is correct
+            // to reuse.
+            let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
+            let snapshot = match &memo.snapshot {
+                Some(previous) => Snapshot::reusing(document, previous),
+                None => Snapshot::new(document),
+            };
+            memo.snapshot = Some(snapshot.clone());
+            snapshot
+        };
         Analysis {
+            snapshot,
+            last_diagnostics: Arc::default(),
             memo: Some(memo),
-            ..Analysis::new(document)
         }
     }
 
@@ -96,13 +118,12 @@ impl Analysis {
             }
         }
         let computed = match &self.memo {
-            // One analysis at a time uses the memo; a poisoned lock holds a memo that is whole
-            // or empty, either of which is correct to reuse.
+            // One analysis at a time uses the memo.
             Some(memo) => diagnostics::diagnostics_incremental(
                 self,
                 config,
                 dockerignore,
-                &mut memo.lock().unwrap_or_else(PoisonError::into_inner),
+                &mut memo.lock().unwrap_or_else(PoisonError::into_inner).findings,
                 cancelled,
             )?,
             None => diagnostics::diagnostics_until(self, config, dockerignore, cancelled)?,

@@ -13,7 +13,7 @@ use tree_sitter::{Node, Tree};
 use crate::knowledge;
 
 /// Everything the analysis knows about one Dockerfile.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Model {
     /// The escape character (`\` unless `# escape=` says otherwise).
     pub escape: char,
@@ -78,6 +78,46 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// Moves every range: subtracts `from`, then adds `to`.
+    fn shift(&mut self, from: usize, to: usize) {
+        let moved = |range: &mut Range<usize>| {
+            *range = range.start - from + to..range.end - from + to;
+        };
+        moved(&mut self.range);
+        moved(&mut self.keyword_range);
+        for flag in &mut self.flags {
+            moved(&mut flag.range);
+            moved(&mut flag.name_range);
+            if let Some(range) = &mut flag.value_range {
+                moved(range);
+            }
+        }
+        if let Some(range) = &mut self.command_range {
+            moved(range);
+        }
+        self.arguments.iter_mut().for_each(moved);
+        for heredoc in &mut self.heredocs {
+            moved(&mut heredoc.marker_range);
+            if let Some(range) = &mut heredoc.body_range {
+                moved(range);
+            }
+            if let Some(range) = &mut heredoc.end_range {
+                moved(range);
+            }
+        }
+        if let Some(trigger) = &mut self.trigger {
+            trigger.shift(from, to);
+        }
+    }
+
+    /// Sets the stage, the trigger's included.
+    fn set_stage(&mut self, stage: Option<usize>) {
+        self.stage = stage;
+        if let Some(trigger) = &mut self.trigger {
+            trigger.set_stage(stage);
+        }
+    }
+
     /// Whether the command is given as heredocs (`RUN <<EOF`).
     pub fn has_heredoc(&self) -> bool {
         !self.heredocs.is_empty()
@@ -252,6 +292,20 @@ pub struct VariableUse {
 impl Model {
     /// Builds the model of `text`, whose syntax tree is `tree`.
     pub fn build(tree: &Tree, text: &str) -> Model {
+        Model::build_with(tree, text, None)
+    }
+
+    /// [`Model::build`] after an edit: what an instruction's own text says (its flags, form,
+    /// heredocs, declarations, variable uses, stage name and image) is taken from `previous`,
+    /// the model of `previous_text`, for the instructions at the start and at the end whose text
+    /// the edit left as it was, moved to where they are now; only the instructions between are
+    /// read from the tree. What depends on the rest of the file (stages, scopes, resolved
+    /// values) is worked out again for all. The result equals [`Model::build`].
+    pub fn build_reusing(tree: &Tree, text: &str, previous: &Model, previous_text: &str) -> Model {
+        Model::build_with(tree, text, Some((previous, previous_text)))
+    }
+
+    fn build_with(tree: &Tree, text: &str, previous: Option<(&Model, &str)>) -> Model {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -263,7 +317,7 @@ impl Model {
                 ..Model::default()
             },
         };
-        builder.build(tree.root_node());
+        builder.build(tree.root_node(), previous);
         builder.model
     }
 
@@ -477,11 +531,156 @@ struct Builder<'a> {
     model: Model,
 }
 
+/// What an instruction's node alone says; the rest of the model is worked out from these.
+struct Local {
+    instruction: Instruction,
+    uses: Vec<UseSite>,
+    declarations: Vec<DeclarationSite>,
+    /// For a FROM: the stage name and the image, as written.
+    stage: Option<StageSite>,
+}
+
+struct UseSite {
+    name: String,
+    range: Range<usize>,
+    name_range: Range<usize>,
+}
+
+struct DeclarationSite {
+    name: String,
+    kind: DeclarationKind,
+    name_range: Range<usize>,
+    value: Option<String>,
+    value_range: Option<Range<usize>>,
+    /// `NAME=` with nothing after the `=`.
+    has_equals: bool,
+}
+
+#[derive(Default)]
+struct StageSite {
+    name: Option<(String, Range<usize>)>,
+    image: Option<(String, Range<usize>)>,
+}
+
+/// The instructions of an earlier model that an edit left as they were, by their new position.
+struct Reuse<'a> {
+    model: &'a Model,
+    text: &'a str,
+    /// The new instruction count, and the unchanged instructions at its start and end.
+    count: usize,
+    prefix: usize,
+    suffix: usize,
+    /// The uses and declarations of each old instruction, as ranges of the old lists.
+    uses: Vec<Range<usize>>,
+    declarations: Vec<Range<usize>>,
+}
+
+impl<'a> Reuse<'a> {
+    fn new(model: &'a Model, text: &'a str, new_text: &str, nodes: &[Node]) -> Reuse<'a> {
+        let old = &model.instructions;
+        let same = |instruction: &Instruction, node: &Node| {
+            text.get(instruction.range.clone()) == new_text.get(node.byte_range())
+        };
+        let prefix = old
+            .iter()
+            .zip(nodes)
+            .take_while(|(o, n)| same(o, n))
+            .count();
+        let most = old.len().min(nodes.len()) - prefix;
+        let suffix = old
+            .iter()
+            .rev()
+            .zip(nodes.iter().rev())
+            .take(most)
+            .take_while(|(o, n)| same(o, n))
+            .count();
+        let spans = |owners: &mut dyn Iterator<Item = usize>| {
+            let mut spans = vec![0..0; old.len()];
+            for (position, owner) in owners.enumerate() {
+                if let Some(span) = spans.get_mut(owner) {
+                    if span.start == span.end {
+                        *span = position..position;
+                    }
+                    span.end = position + 1;
+                }
+            }
+            spans
+        };
+        Reuse {
+            uses: spans(&mut model.uses.iter().map(|u| u.instruction)),
+            declarations: spans(&mut model.declarations.iter().map(|d| d.instruction)),
+            model,
+            text,
+            count: nodes.len(),
+            prefix,
+            suffix,
+        }
+    }
+
+    /// The old instruction that instruction `index` of the new text is, if unchanged.
+    fn old_index(&self, index: usize) -> Option<usize> {
+        if index < self.prefix {
+            Some(index)
+        } else if index >= self.count - self.suffix {
+            Some(self.model.instructions.len() - (self.count - index))
+        } else {
+            None
+        }
+    }
+
+    /// What old instruction `old` says, moved to start at `start`.
+    fn local(&self, old: usize, start: usize) -> Option<Local> {
+        let model = self.model;
+        let instruction = model.instructions.get(old)?;
+        let from = instruction.range.start;
+        let moved = |range: &Range<usize>| range.start - from + start..range.end - from + start;
+        let mut instruction = instruction.clone();
+        instruction.shift(from, start);
+        let uses = model.uses[self.uses.get(old)?.clone()]
+            .iter()
+            .map(|u| UseSite {
+                name: u.name.clone(),
+                range: moved(&u.range),
+                name_range: moved(&u.name_range),
+            })
+            .collect();
+        let declarations = model.declarations[self.declarations.get(old)?.clone()]
+            .iter()
+            .map(|d| DeclarationSite {
+                name: d.name.clone(),
+                kind: d.kind,
+                name_range: moved(&d.name_range),
+                value: d.value.clone(),
+                value_range: d.value_range.as_ref().map(moved),
+                has_equals: self
+                    .text
+                    .get(d.name_range.end..)
+                    .is_some_and(|rest| rest.starts_with('=')),
+            })
+            .collect();
+        let stage = (instruction.keyword == "FROM" && instruction.known).then(|| {
+            let stage = model.stages.iter().find(|s| s.from == old);
+            StageSite {
+                name: stage.and_then(|s| Some((s.name.clone()?, moved(s.name_range.as_ref()?)))),
+                image: stage
+                    .and_then(|s| s.image.as_ref())
+                    .map(|image| (image.text.clone(), moved(&image.range))),
+            }
+        });
+        Some(Local {
+            instruction,
+            uses,
+            declarations,
+            stage,
+        })
+    }
+}
+
 /// The values of variables while walking the file: name → (declaration, value).
 type Environment = HashMap<String, (Option<usize>, Option<String>)>;
 
 impl Builder<'_> {
-    fn build(&mut self, root: Node) {
+    fn build(&mut self, root: Node, previous: Option<(&Model, &str)>) {
         let mut cursor = root.walk();
         let children: Vec<Node> = root.named_children(&mut cursor).collect();
         for child in &children {
@@ -494,17 +693,33 @@ impl Builder<'_> {
                 self.model.escape = '`';
             }
         }
+        let instruction_nodes: Vec<Node> = children
+            .iter()
+            .copied()
+            .filter(|c| is_instruction(c.kind()))
+            .collect();
+        // The escape character changes what the text of every instruction means.
+        let reuse = previous
+            .filter(|(model, _)| model.escape == self.model.escape)
+            .map(|(model, text)| Reuse::new(model, text, self.text, &instruction_nodes));
 
         let mut global_env: Environment = HashMap::new();
         let mut stage_envs: Vec<Environment> = Vec::new();
         let mut env: Environment = HashMap::new();
-        for child in children {
-            if !is_instruction(child.kind()) {
-                continue;
-            }
-            let index = self.model.instructions.len();
+        for (index, child) in instruction_nodes.into_iter().enumerate() {
             let stage = self.model.stages.len().checked_sub(1);
-            let mut instruction = self.instruction(child, stage);
+            let reused = reuse.as_ref().and_then(|reuse| {
+                reuse
+                    .old_index(index)
+                    .and_then(|old| reuse.local(old, child.start_byte()))
+            });
+            let Local {
+                mut instruction,
+                uses,
+                declarations,
+                stage: stage_site,
+            } = reused.unwrap_or_else(|| self.local(child));
+            instruction.set_stage(stage);
             if instruction.keyword == "FROM" {
                 // Close the previous stage and open a new one.
                 if let Some(last) = self.model.stages.last_mut() {
@@ -516,10 +731,12 @@ impl Builder<'_> {
                     debug_assert_eq!(stage_envs.len(), previous + 1);
                 }
                 let stage_index = self.model.stages.len();
-                instruction.stage = Some(stage_index);
+                instruction.set_stage(Some(stage_index));
                 self.model.instructions.push(instruction);
-                self.uses(child, index, Scope::Global, &global_env);
-                let new_stage = self.stage(child, stage_index, index, &global_env);
+                self.add_uses(uses, index, Scope::Global, &global_env);
+                let site = stage_site.unwrap_or_default();
+                let new_stage =
+                    self.stage(&site, child.start_byte(), stage_index, index, &global_env);
                 env = match new_stage.base_stage {
                     Some(base) => inherited_env(&self.model.declarations, &stage_envs[base]),
                     None => HashMap::new(),
@@ -530,11 +747,11 @@ impl Builder<'_> {
             let scope = stage.map_or(Scope::Global, Scope::Stage);
             self.model.instructions.push(instruction);
             if stage.is_some() {
-                self.uses(child, index, scope, &env);
-                self.declarations(child, index, scope, &mut env, Some(&global_env));
+                self.add_uses(uses, index, scope, &env);
+                self.add_declarations(declarations, index, scope, &mut env, Some(&global_env));
             } else {
-                self.uses(child, index, scope, &global_env);
-                self.declarations(child, index, scope, &mut global_env, None);
+                self.add_uses(uses, index, scope, &global_env);
+                self.add_declarations(declarations, index, scope, &mut global_env, None);
             }
         }
         if let Some(last) = self.model.stages.last_mut() {
@@ -556,7 +773,26 @@ impl Builder<'_> {
         });
     }
 
-    fn instruction(&mut self, node: Node, stage: Option<usize>) -> Instruction {
+    /// What `node`, an instruction, says on its own.
+    fn local(&self, node: Node) -> Local {
+        let instruction = self.instruction(node, None);
+        let stage = (instruction.keyword == "FROM" && instruction.known).then(|| StageSite {
+            name: node
+                .field("name")
+                .map(|n| (self.text(n).to_owned(), n.byte_range())),
+            image: node
+                .field("image")
+                .map(|i| (self.text(i).to_owned(), i.byte_range())),
+        });
+        Local {
+            uses: self.use_sites(node),
+            declarations: self.declaration_sites(node),
+            instruction,
+            stage,
+        }
+    }
+
+    fn instruction(&self, node: Node, stage: Option<usize>) -> Instruction {
         let keyword_node = node.field("keyword").or_else(|| node.child(0));
         let (keyword, keyword_range, known) = match keyword_node {
             Some(k) if node.kind() == "unknown_instruction" => {
@@ -666,16 +902,18 @@ impl Builder<'_> {
             .collect()
     }
 
-    fn stage(&mut self, node: Node, index: usize, from: usize, global_env: &Environment) -> Stage {
-        let name = node.field("name");
-        let image = node.field("image").map(|image| {
-            let text = self.text(image).to_owned();
-            let resolved = expand(&text, global_env);
-            ImageReference {
-                text,
-                range: image.byte_range(),
-                resolved,
-            }
+    fn stage(
+        &mut self,
+        site: &StageSite,
+        start: usize,
+        index: usize,
+        from: usize,
+        global_env: &Environment,
+    ) -> Stage {
+        let image = site.image.as_ref().map(|(text, range)| ImageReference {
+            resolved: expand(text, global_env),
+            text: text.clone(),
+            range: range.clone(),
         });
         let platform = self.model.instructions[from]
             .flags
@@ -688,33 +926,26 @@ impl Builder<'_> {
         });
         Stage {
             index,
-            name: name.map(|n| self.text(n).to_owned()),
-            name_range: name.map(|n| n.byte_range()),
+            name: site.name.as_ref().map(|(name, _)| name.clone()),
+            name_range: site.name.as_ref().map(|(_, range)| range.clone()),
             from,
             instructions: from..from + 1,
-            range: node.start_byte()..self.text.len(),
+            range: start..self.text.len(),
             image,
             platform,
             base_stage,
         }
     }
 
-    /// Records the declarations of an ARG or ENV instruction, then makes them visible.
-    fn declarations(
-        &mut self,
-        node: Node,
-        instruction: usize,
-        scope: Scope,
-        env: &mut Environment,
-        global_env: Option<&Environment>,
-    ) {
+    /// The declarations an ARG or ENV instruction makes, as written.
+    fn declaration_sites(&self, node: Node) -> Vec<DeclarationSite> {
         let kind = match node.kind() {
             "arg_instruction" => DeclarationKind::Arg,
             "env_instruction" => DeclarationKind::Env,
-            _ => return,
+            _ => return Vec::new(),
         };
         let mut cursor = node.walk();
-        let mut assignments = Vec::new();
+        let mut sites = Vec::new();
         for pair in node.named_children(&mut cursor) {
             let Some(name) = pair.field("name") else {
                 continue;
@@ -732,9 +963,37 @@ impl Builder<'_> {
                 (Some(first), Some(last)) => Some(first.start_byte()..last.end_byte()),
                 _ => None,
             };
-            let value = value_range.clone().map(|r| self.text[r].to_owned());
-            let has_equals = pair.children(&mut pair.walk()).any(|c| c.kind() == "=");
-            let name = self.text(name).to_owned();
+            sites.push(DeclarationSite {
+                name: self.text(name).to_owned(),
+                kind,
+                name_range: name.byte_range(),
+                value: value_range.clone().map(|r| self.text[r].to_owned()),
+                value_range,
+                has_equals: pair.children(&mut pair.walk()).any(|c| c.kind() == "="),
+            });
+        }
+        sites
+    }
+
+    /// Records the declarations of an ARG or ENV instruction, then makes them visible.
+    fn add_declarations(
+        &mut self,
+        sites: Vec<DeclarationSite>,
+        instruction: usize,
+        scope: Scope,
+        env: &mut Environment,
+        global_env: Option<&Environment>,
+    ) {
+        let mut assignments = Vec::new();
+        for site in sites {
+            let DeclarationSite {
+                name,
+                kind,
+                name_range,
+                value,
+                value_range,
+                has_equals,
+            } = site;
             let resolved = match &value {
                 Some(v) => expand(v, env),
                 // `ENV A=` and `ARG A=` set the empty string.
@@ -750,7 +1009,7 @@ impl Builder<'_> {
                 name,
                 kind,
                 scope,
-                name_range: pair.field("name").map_or(0..0, |n| n.byte_range()),
+                name_range,
                 value,
                 value_range,
                 resolved,
@@ -761,12 +1020,9 @@ impl Builder<'_> {
         env.extend(assignments);
     }
 
-    /// Records the variable uses inside an instruction, resolved in `env`.
-    fn uses(&mut self, node: Node, instruction: usize, scope: Scope, env: &Environment) {
-        let expander = match self.model.instructions[instruction].keyword.as_str() {
-            "RUN" | "CMD" | "ENTRYPOINT" | "HEALTHCHECK" | "SHELL" => Expander::Shell,
-            _ => Expander::Builder,
-        };
+    /// The variable uses inside an instruction, as written.
+    fn use_sites(&self, node: Node) -> Vec<UseSite> {
+        let mut sites = Vec::new();
         let found = crate::syntax::descendants_of_kinds(node, &["variable", "expansion"]);
         for use_node in found {
             // Shell-form commands keep heredoc bodies and exec-form strings out of reach: only
@@ -786,13 +1042,40 @@ impl Builder<'_> {
                     None => continue,
                 }
             };
+            sites.push(UseSite {
+                name,
+                range: use_node.byte_range(),
+                name_range,
+            });
+        }
+        sites
+    }
+
+    /// Records the variable uses of an instruction, resolved in `env`.
+    fn add_uses(
+        &mut self,
+        sites: Vec<UseSite>,
+        instruction: usize,
+        scope: Scope,
+        env: &Environment,
+    ) {
+        let expander = match self.model.instructions[instruction].keyword.as_str() {
+            "RUN" | "CMD" | "ENTRYPOINT" | "HEALTHCHECK" | "SHELL" => Expander::Shell,
+            _ => Expander::Builder,
+        };
+        for UseSite {
+            name,
+            range,
+            name_range,
+        } in sites
+        {
             let (declaration, value) = match env.get(&name) {
                 Some((decl, value)) => (*decl, value.clone()),
                 None => (None, None),
             };
             self.model.uses.push(VariableUse {
                 name,
-                range: use_node.byte_range(),
+                range,
                 name_range,
                 scope,
                 expander,

@@ -34,6 +34,26 @@ impl Snapshot {
         }
     }
 
+    /// The document as it is now, after edits to the text of `previous`: the model reuses what
+    /// `previous` knew of the instructions the edits did not touch (see
+    /// [`Model::build_reusing`]).
+    pub fn reusing(document: &Document, previous: &Snapshot) -> Snapshot {
+        let text: Arc<str> = Arc::from(document.text());
+        let tree = document.tree().clone();
+        let model = Arc::new(Model::build_reusing(
+            &tree,
+            &text,
+            &previous.model,
+            &previous.text,
+        ));
+        Snapshot {
+            text,
+            tree,
+            model,
+            scripts: Arc::default(),
+        }
+    }
+
     /// Parses `text` from scratch; for one-shot use such as the command line and tests.
     pub fn from_text(text: &str) -> Snapshot {
         Snapshot::new(&Document::new(text))

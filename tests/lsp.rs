@@ -1179,7 +1179,7 @@ fn clients_without_code_action_literals_get_commands_that_apply_the_edit() {
     let (mut client, result) = Client::initialized(caps);
     assert_eq!(
         result["capabilities"]["executeCommandProvider"]["commands"],
-        json!(["dockls.applyEdit"])
+        json!(["dockls.applyEdit", "dockls.pinImage"])
     );
     let text = "FROM alpine:3.20\nRUM echo hi\n";
     client.open(URI, 1, text);

@@ -56,7 +56,8 @@ fn check_fails_on_unpinned_images_and_passes_after_pin() {
     let file = dir.join("Dockerfile");
     let text = format!(
         "ARG BASE={host}/team/app:2.1\nFROM {host}/team/app:2.0 AS a\nFROM $BASE AS b\n\
-         FROM {host}/team/app AS c\nFROM a\nFROM scratch\n"
+         FROM {host}/team/app AS c\nFROM a\nFROM scratch\nCOPY --from=a /x /x\n\
+         COPY --from={host}/team/app:1.1 /y /y\n"
     );
     std::fs::write(&file, &text).unwrap();
 
@@ -74,8 +75,10 @@ fn check_fails_on_unpinned_images_and_passes_after_pin() {
             (format!("{host}/team/app:2.0"), "missing".to_owned()),
             (format!("{host}/team/app:2.1"), "missing".to_owned()),
             (format!("{host}/team/app"), "missing".to_owned()),
+            (format!("{host}/team/app:1.1"), "missing".to_owned()),
         ]
     );
+    assert_eq!(items[3]["digest"], seeded.docker_manifest.as_str());
     assert_eq!(items[0]["digest"], seeded.oci_index.as_str());
     assert_eq!(items[1]["digest"], seeded.docker_list.as_str());
     assert_eq!(
@@ -93,9 +96,11 @@ fn check_fails_on_unpinned_images_and_passes_after_pin() {
     );
     let expected = format!(
         "ARG BASE={host}/team/app:2.1@{list}\nFROM {host}/team/app:2.0@{index} AS a\n\
-         FROM $BASE AS b\nFROM {host}/team/app:latest@{index} AS c\nFROM a\nFROM scratch\n",
+         FROM $BASE AS b\nFROM {host}/team/app:latest@{index} AS c\nFROM a\nFROM scratch\n\
+         COPY --from=a /x /x\nCOPY --from={host}/team/app:1.1@{single} /y /y\n",
         list = seeded.docker_list,
         index = seeded.oci_index,
+        single = seeded.docker_manifest,
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
     let human = String::from_utf8_lossy(&pinned.stdout);

@@ -1037,7 +1037,7 @@ fn a_vanished_client_does_not_wait_for_requests_in_flight() {
 /// analysis of one costs what a hundred of a real file do).
 #[test]
 fn incremental_analysis_equals_a_fresh_one_over_random_edits_of_the_corpus() {
-    let total = common::count_from_env("DOCKLS_RANDOM_EDITS", 1500);
+    let total = common::count_from_env("DOCKLS_RANDOM_EDITS", 600);
     let mut real = Vec::new();
     let mut stress = Vec::new();
     for root in common::corpus_roots() {

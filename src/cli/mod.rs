@@ -85,7 +85,7 @@ Options of `pin` (`dockls check` never uses the network; `pin` always does):
                       reach HOST over plain HTTP (repeatable)
   --timeout SECONDS   the longest one request may take (default 5)
   The digest written is the one the registry reports for the tag: of the index when the
-  image has several platforms. Credentials come from ~/.docker/config.json.
+  image has several platforms. Images in `COPY --from=IMAGE` are pinned too. Credentials come from ~/.docker/config.json.
 
 Options of `parse`:
   --errors   print only syntax errors, as FILE:LINE:COL: error: MESSAGE

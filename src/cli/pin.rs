@@ -1,5 +1,5 @@
-//! `dockls pin`: pins every base image of the files to the digest its tag points at now, in
-//! place, keeping the tag for readers (`FROM alpine:3.20@sha256:...`). With `--check` nothing
+//! `dockls pin`: pins every base image of the files (and every image `COPY --from` copies
+//! from) to the digest its tag points at now, in place, keeping the tag for readers (`FROM alpine:3.20@sha256:...`). With `--check` nothing
 //! is written and the exit code says whether a pin is missing or stale; `--update` also
 //! refreshes pins whose tag has moved.
 //!
@@ -18,9 +18,9 @@ use super::check::{find_files, find_upward, write_atomically};
 use super::output::line_column;
 use super::{EXIT_FAILURE, EXIT_OK};
 use crate::config::{self, RegistrySettings};
+use crate::diagnostic::Edit;
 use crate::registry::reference::Reference;
-use crate::registry::{client_config, Registry};
-use crate::rules::unpinned_base_image::written;
+use crate::registry::{client_config, pin_edit, pin_written, Registry};
 use crate::rules::{Context, RuleConfig};
 use crate::snapshot::Snapshot;
 
@@ -293,14 +293,15 @@ fn registry_settings(settings_path: Option<&Path>, config: &PinConfig) -> Regist
     settings
 }
 
-/// The base images of a file and how their pins stand: every tag is asked about, pinned or
-/// not, so a stale pin is seen.
+/// The base images of a file (and the images `COPY --from` copies from) and how their pins
+/// stand: every tag is asked about, pinned or not, so a stale pin is seen.
 async fn find_sites(registry: &Registry, text: &str) -> Vec<Site> {
     let snapshot = Snapshot::from_text(text);
     let rules = RuleConfig::default();
     let context = Context::new(&snapshot, &rules, None);
+    let model = snapshot.model();
     let mut sites = Vec::new();
-    for stage in &snapshot.model().stages {
+    for stage in &model.stages {
         let Some(image) = &stage.image else { continue };
         if stage.base_stage.is_some() {
             continue;
@@ -309,71 +310,91 @@ async fn find_sites(registry: &Registry, text: &str) -> Vec<Site> {
         if shown.eq_ignore_ascii_case("scratch") {
             continue;
         }
-        let mut site = Site {
-            offset: image.range.start,
-            image: shown.clone(),
-            status: Status::Current,
-            edit: None,
-            written: false,
+        let reference = image
+            .resolved
+            .as_deref()
+            .map(Reference::parse)
+            .unwrap_or_else(|| Err(format!("`{}`: a variable in it has no default", image.text)));
+        let edit = |reference: &Reference, digest: &str| {
+            pin_edit(&context, &image.range, reference, digest)
         };
-        let reference = match image.resolved.as_deref().map(Reference::parse) {
-            Some(Ok(reference)) => reference,
-            Some(Err(message)) => {
-                site.status = Status::Failed(format!("cannot pin `{shown}`: {message}"));
-                sites.push(site);
-                continue;
-            }
-            None => {
-                site.status = Status::Failed(format!(
-                    "cannot pin `{}`: a variable in it has no default",
-                    image.text
-                ));
-                sites.push(site);
-                continue;
-            }
-        };
-        if reference.digest.is_some() && reference.tag.is_none() {
-            sites.push(site);
+        sites.push(site(registry, image.range.start, shown, reference, edit).await);
+    }
+    for instruction in &model.instructions {
+        if instruction.keyword != "COPY" {
             continue;
         }
-        let current = match registry.digest(&reference).await {
-            Ok(head) => head.digest,
-            Err(error) => {
-                site.status = Status::Failed(format!(
-                    "cannot pin `{shown}`: {}: {error}",
-                    reference.with_tag(reference.tag_or_latest())
-                ));
-                sites.push(site);
-                continue;
-            }
+        let Some(flag) = instruction.flag("from") else {
+            continue;
         };
-        site.status = match &reference.digest {
-            Some(pinned) if *pinned == current => Status::Current,
-            Some(pinned) => Status::Stale {
-                pinned: pinned.clone(),
-                current: current.clone(),
-            },
-            None => Status::Missing(current.clone()),
+        let (Some(value), Some(range)) = (&flag.value, &flag.value_range) else {
+            continue;
         };
-        site.edit = written(&context, &image.range).and_then(|w| {
-            let end = w.start + w.text.len();
-            match w.text.find('@') {
-                Some(at) => Some((w.start + at..end, format!("@{current}"))),
-                None if reference.tag.is_none() => {
-                    // An untagged reference means `latest`: say so beside the digest.
-                    let last = w.text.rsplit('/').next().unwrap_or(&w.text);
-                    (!last.contains(':')).then(|| (end..end, format!(":latest@{current}")))
-                }
-                None => Some((end..end, format!("@{current}"))),
-            }
-        });
-        if site.edit.is_none() && !matches!(site.status, Status::Current) {
-            site.status = Status::Failed(format!(
-                "cannot pin `{shown}`: its reference is built from variables in a way that \
-                 cannot be edited in place; pin it where it is written"
-            ));
+        // A stage, by name or index, is no image.
+        let names_stage = value.parse::<usize>().is_ok()
+            || model.stages.iter().any(|stage| stage.is_named(value));
+        if names_stage || value.contains(['$', '"', '\'']) {
+            continue;
         }
-        sites.push(site);
+        let reference = Reference::parse(value);
+        let edit = |reference: &Reference, digest: &str| {
+            pin_written(value, range.start, reference, digest)
+        };
+        sites.push(site(registry, range.start, value.clone(), reference, edit).await);
     }
+    sites.sort_by_key(|site| site.offset);
     sites
+}
+
+/// How the pin of one image stands, with the edit that pins it.
+async fn site(
+    registry: &Registry,
+    offset: usize,
+    shown: String,
+    reference: Result<Reference, String>,
+    edit: impl Fn(&Reference, &str) -> Option<Edit>,
+) -> Site {
+    let mut site = Site {
+        offset,
+        image: shown.clone(),
+        status: Status::Current,
+        edit: None,
+        written: false,
+    };
+    let reference = match reference {
+        Ok(reference) => reference,
+        Err(message) => {
+            site.status = Status::Failed(format!("cannot pin `{shown}`: {message}"));
+            return site;
+        }
+    };
+    if reference.digest.is_some() && reference.tag.is_none() {
+        return site;
+    }
+    let current = match registry.digest(&reference).await {
+        Ok(head) => head.digest,
+        Err(error) => {
+            site.status = Status::Failed(format!(
+                "cannot pin `{shown}`: {}: {error}",
+                reference.with_tag(reference.tag_or_latest())
+            ));
+            return site;
+        }
+    };
+    site.status = match &reference.digest {
+        Some(pinned) if *pinned == current => Status::Current,
+        Some(pinned) => Status::Stale {
+            pinned: pinned.clone(),
+            current: current.clone(),
+        },
+        None => Status::Missing(current.clone()),
+    };
+    site.edit = edit(&reference, &current).map(|edit| (edit.range, edit.new_text));
+    if site.edit.is_none() && !matches!(site.status, Status::Current) {
+        site.status = Status::Failed(format!(
+            "cannot pin `{shown}`: its reference is built from variables in a way that cannot \
+             be edited in place; pin it where it is written"
+        ));
+    }
+    site
 }

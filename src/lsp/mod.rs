@@ -2,12 +2,14 @@
 //!
 //! [`convert`] is the only module that knows LSP positions; [`server`] holds the open documents
 //! and the handlers; [`settings`] finds and reads the settings files; [`actions`] picks the
-//! fixes a code action offers. Logs go to stderr, never stdout, which carries the protocol.
+//! fixes a code action offers; [`registry`] adds tags, image facts and the pin command from
+//! registries (never on the path of an edit). Logs go to stderr, never stdout, which carries the protocol.
 
 pub mod actions;
 pub mod convert;
 pub mod input;
 pub mod memory;
+pub mod registry;
 pub mod semantic;
 pub mod server;
 pub mod settings;

@@ -37,9 +37,10 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::actions::{self, DiagnosticData, QuickFix};
 use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
 use super::memory;
+use super::registry::{self as registries, Registries};
 use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Memo as AnalysisMemo};
 use crate::completion::CompletionConfig;
 use crate::config::ConfigProblem;
 use crate::diagnostic::Fix;
@@ -188,7 +189,7 @@ struct Entry {
     analysis: Option<Analysis>,
     /// The rule findings of the last analysis, by instruction and stage, which the next one
     /// reuses where the edits did not reach.
-    memo: Arc<Mutex<rules::FindingsMemo>>,
+    memo: Arc<Mutex<AnalysisMemo>>,
     /// The revision and settings generation whose diagnostics were last published.
     published: Option<(u64, u64)>,
 }
@@ -233,6 +234,8 @@ struct State {
     /// Held while checking that diagnostics are current and sending them, so a publish for a
     /// document cannot overtake the empty publish of its `didClose`.
     publishing: tokio::sync::Mutex<()>,
+    /// Registry access and its caches (see [`super::registry`]).
+    registries: Arc<Registries>,
 }
 
 impl State {
@@ -414,6 +417,7 @@ impl State {
             .map(|entry| entry.latest.clone())
             .filter(|_| cancellable);
         let revision = snapshot.revision;
+        let registries = self.registries.clone();
         let computed = self
             .with_settings(uri, "diagnostics", move |settings| {
                 let stale = || {
@@ -421,11 +425,16 @@ impl State {
                         .as_ref()
                         .is_some_and(|latest| latest.load(Ordering::SeqCst) != revision)
                 };
-                analysis.diagnostics_until(
+                let mut found = analysis.diagnostics_until(
                     &settings.rules,
                     settings.dockerignore.as_deref(),
                     &stale,
-                )
+                )?;
+                // Hints from what registries told earlier requests; never a request here.
+                if let Some(registry) = registries.for_settings(&settings.registry) {
+                    found.extend(registries::hints(&registry, &analysis));
+                }
+                Some(found)
             })
             .await;
         let computed = match computed {
@@ -527,6 +536,14 @@ impl State {
     }
 }
 
+/// Publishes again when a background registry fetch ended: its answer may add hints.
+async fn registry_updates(state: Arc<State>) {
+    loop {
+        state.registries.updated.notified().await;
+        state.settings_changed();
+    }
+}
+
 /// Publishes diagnostics for the documents named on `changed`, newest version only.
 async fn publish_diagnostics(state: Arc<State>, mut changed: mpsc::UnboundedReceiver<Uri>) {
     let mut batch = Vec::new();
@@ -567,8 +584,16 @@ impl Server {
             documents: Mutex::new(HashMap::new()),
             revisions: AtomicU64::new(0),
             publishing: tokio::sync::Mutex::new(()),
+            registries: Arc::new(Registries::default()),
         });
-        let task = publish_diagnostics(state.clone(), receiver);
+        let publishing = publish_diagnostics(state.clone(), receiver);
+        let updates = registry_updates(state.clone());
+        let task = async move {
+            tokio::select! {
+                () = publishing => {}
+                () = updates => {}
+            }
+        };
         let server = Server {
             client,
             state,
@@ -844,6 +869,19 @@ impl Server {
             }),
         };
         let fix_all = only.is_some() && wants(&FIX_ALL_KIND);
+        let pinnable: Vec<lsp::Diagnostic> = params
+            .context
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                wants(&lsp::CodeActionKind::QUICKFIX) && d.source.as_deref() == Some("dockls")
+            })
+            .filter(|d| {
+                matches!(&d.code, Some(lsp::NumberOrString::String(code))
+                    if registries::PIN_CODES.contains(&code.as_str()))
+            })
+            .cloned()
+            .collect();
         let ours: Vec<(lsp::Diagnostic, DiagnosticData)> = if wants(&lsp::CodeActionKind::QUICKFIX)
         {
             params
@@ -862,7 +900,7 @@ impl Server {
         } else {
             Vec::new()
         };
-        if ours.is_empty() && !fix_all {
+        if ours.is_empty() && !fix_all && pinnable.is_empty() {
             return Ok(Vec::new());
         }
         if ours
@@ -918,6 +956,33 @@ impl Server {
                 false,
             ));
         }
+        let registry = (!pinnable.is_empty())
+            .then(|| self.registry_for(&uri))
+            .flatten();
+        for diagnostic in pinnable.iter().filter(|_| registry.is_some()) {
+            result.push(registries::pin_action(&uri, diagnostic));
+        }
+        for (registry, diagnostic) in registry
+            .iter()
+            .flat_map(|r| pinnable.iter().map(move |d| (r, d)))
+        {
+            if diagnostic.code == Some(lsp::NumberOrString::String(registries::STALE_PIN.into())) {
+                continue;
+            }
+            let offset =
+                convert::offset(&snapshot.rope, diagnostic.range.start, config.encoding).value;
+            let updated = &self.state.registries.updated;
+            for fix in registries::tag_fixes(updated, registry, &snapshot.analysis, offset) {
+                let kind = lsp::CodeActionKind::QUICKFIX;
+                result.push(convert::code_action(
+                    &target,
+                    &fix,
+                    kind,
+                    vec![diagnostic.clone()],
+                    false,
+                ));
+            }
+        }
         if let Some(fix) = &computed.fix_all {
             result.push(convert::code_action(
                 &target,
@@ -936,6 +1001,9 @@ impl Server {
         Ok(result
             .into_iter()
             .filter_map(|action| {
+                if let (None, Some(command)) = (&action.edit, &action.command) {
+                    return Some(lsp::CodeActionOrCommand::Command(command.clone()));
+                }
                 let edit = serde_json::to_value(action.edit?).ok()?;
                 Some(lsp::CodeActionOrCommand::Command(lsp::Command {
                     title: action.title,
@@ -964,6 +1032,122 @@ impl Server {
             rule: rule.name.to_owned(),
             range: range.value,
         })
+    }
+
+    /// The registry client for the document at `uri`, when its settings turn the network on.
+    fn registry_for(&self, uri: &Uri) -> Option<Arc<crate::registry::Registry>> {
+        let path = settings::file_path(uri);
+        let settings = settings::resolve(&self.state.files, &self.state.editor(), path.as_deref());
+        self.state.registries.for_settings(&settings.registry)
+    }
+
+    /// The cached tags of the image for a completion in a FROM's tag, instead of `items`.
+    fn with_tags(
+        &self,
+        params: &lsp::CompletionParams,
+        items: Option<Vec<lsp::CompletionItem>>,
+    ) -> Option<lsp::CompletionResponse> {
+        let position = &params.text_document_position;
+        let uri = &position.text_document.uri;
+        let Ok(Some(snapshot)) = self.state.snapshot(uri) else {
+            return items.map(lsp::CompletionResponse::Array);
+        };
+        let encoding = self.config().encoding;
+        let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+        let tags = registries::in_base_image(&snapshot.analysis, offset)
+            .then(|| self.registry_for(uri))
+            .flatten()
+            .and_then(|registry| {
+                registries::tag_completion(
+                    &self.state.registries.updated,
+                    &registry,
+                    &snapshot.analysis,
+                    &snapshot.rope,
+                    offset,
+                    encoding,
+                )
+            });
+        let Some((tags, is_incomplete)) = tags else {
+            return items.map(lsp::CompletionResponse::Array);
+        };
+        // In a tag, the image and stage names the analysis offers do not fit: tags only.
+        Some(lsp::CompletionResponse::List(lsp::CompletionList {
+            is_incomplete,
+            items: tags,
+        }))
+    }
+
+    /// Adds what the registry says about the image to the hover of a base image.
+    fn with_registry_facts(&self, params: &lsp::HoverParams, hover: &mut lsp::Hover) {
+        let uri = &params.text_document_position_params.text_document.uri;
+        let (Some(range), Ok(Some(snapshot))) = (hover.range, self.state.snapshot(uri)) else {
+            return;
+        };
+        let encoding = self.config().encoding;
+        let range = convert::byte_range(&snapshot.rope, range, encoding).value;
+        if !registries::in_base_image(&snapshot.analysis, range.start) {
+            return;
+        }
+        let Some(registry) = self.registry_for(uri) else {
+            return;
+        };
+        let facts = registries::hover_facts(
+            &self.state.registries.updated,
+            &registry,
+            &snapshot.analysis,
+            &range,
+        );
+        if let (Some(facts), lsp::HoverContents::Markup(markup)) = (facts, &mut hover.contents) {
+            markup.value.push_str("\n\n---\n\n");
+            markup.value.push_str(&facts);
+        }
+    }
+
+    /// `dockls.pinImage`: asks the registry for the digest of the image's tag and applies the
+    /// edit that pins it.
+    async fn pin_image(&self, arguments: &[Value]) -> Result<Option<lsp::LSPAny>> {
+        let Some((uri, position)) = registries::pin_arguments(arguments) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "dockls.pinImage takes {uri, position}",
+            ));
+        };
+        let snapshot = match self.snapshot(&uri) {
+            Ok(Some(snapshot)) => snapshot,
+            _ => return Err(request_failed("the document is not open")),
+        };
+        let Some(registry) = self.registry_for(&uri) else {
+            return Err(request_failed(
+                "registry access is off: set `registry.network = true` in .dockls.toml or \
+                 the editor's settings",
+            ));
+        };
+        let config = self.config();
+        let offset = convert::offset(&snapshot.rope, position, config.encoding).value;
+        let (edit, digest) = registries::pin_image(&registry, &snapshot.analysis, offset)
+            .await
+            .map_err(|message| {
+                log(&format!("dockls.pinImage: {message}"));
+                request_failed(&message)
+            })?;
+        let target = EditTarget {
+            uri: &uri,
+            rope: &snapshot.rope,
+            version: snapshot.version,
+            encoding: config.encoding,
+            document_changes: config.document_changes,
+        };
+        let current = self.documents().get(&uri).map(|entry| entry.version);
+        if current != Some(snapshot.version) {
+            return Err(request_failed(
+                "the document changed while the registry was asked; pin again",
+            ));
+        }
+        let edits = convert::text_edits(&snapshot.rope, &[edit], config.encoding);
+        let edit = convert::workspace_edit(&target, edits);
+        if let Err(error) = self.client.apply_edit(edit).await {
+            log(&format!("workspace/applyEdit failed: {error}"));
+        }
+        Ok(Some(serde_json::json!({ "digest": digest })))
     }
 
     /// `dockls/documentText`: the server's copy of a document's text.
@@ -1126,7 +1310,10 @@ impl LanguageServer for Server {
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
             }),
             execute_command_provider: Some(lsp::ExecuteCommandOptions {
-                commands: vec![APPLY_EDIT_COMMAND.to_owned()],
+                commands: vec![
+                    APPLY_EDIT_COMMAND.to_owned(),
+                    registries::PIN_COMMAND.to_owned(),
+                ],
                 ..lsp::ExecuteCommandOptions::default()
             }),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
@@ -1282,7 +1469,7 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::CompletionResponse>> {
         let (items, note) = self.completion_items(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        Ok(items?.map(lsp::CompletionResponse::Array))
+        Ok(self.with_tags(&params, items?))
     }
 
     async fn completion_resolve(
@@ -1306,6 +1493,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::ExecuteCommandParams,
     ) -> Result<Option<lsp::LSPAny>> {
+        if params.command == registries::PIN_COMMAND {
+            return self.pin_image(&params.arguments).await;
+        }
         if params.command != APPLY_EDIT_COMMAND {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command {:?}",
@@ -1331,7 +1521,11 @@ impl LanguageServer for Server {
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let (hover, note) = self.hover_at(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        hover
+        let mut hover = hover?;
+        if let Some(hover) = hover.as_mut() {
+            self.with_registry_facts(&params, hover);
+        }
+        Ok(hover)
     }
 
     async fn signature_help(

@@ -24,6 +24,67 @@ use credentials::DockerConfig;
 use reference::Reference;
 
 use crate::config::RegistrySettings;
+use crate::diagnostic::Edit;
+use crate::rules::unpinned_base_image::written;
+use crate::rules::Context;
+
+/// The edit that pins the base image at `image_range` (a FROM's image) to `digest`, made where
+/// the reference is written: in the FROM, or in the default of the ARG it comes from. An
+/// existing digest is replaced; an untagged image gets `:latest` beside the digest, so readers
+/// see which tag it was. `None` when the reference is put together from variables in a way
+/// that cannot be edited in one place.
+pub fn pin_edit(
+    context: &Context,
+    image_range: &std::ops::Range<usize>,
+    reference: &Reference,
+    digest: &str,
+) -> Option<Edit> {
+    let written = written(context, image_range)?;
+    pin_written(&written.text, written.start, reference, digest)
+}
+
+/// The edit that sets the tag of the base image at `image_range` to `tag`, where the reference
+/// is written (see [`pin_edit`]); a digest after the tag is dropped, since it belongs to the
+/// old tag.
+pub fn tag_edit(
+    context: &Context,
+    image_range: &std::ops::Range<usize>,
+    tag: &str,
+) -> Option<Edit> {
+    let written = written(context, image_range)?;
+    let text = written.text.as_str();
+    let slash = text.rfind('/').map_or(0, |i| i + 1);
+    let end = written.start + text.len();
+    let tag_start = match text[slash..].find(':') {
+        Some(colon) => slash + colon,
+        None => text[slash..].find('@').map_or(text.len(), |at| slash + at),
+    };
+    if text[slash..].contains('$') {
+        return None;
+    }
+    Some(Edit {
+        range: written.start + tag_start..end,
+        new_text: format!(":{tag}"),
+    })
+}
+
+/// The edit that pins the reference written as `text` at byte `start` to `digest`: see
+/// [`pin_edit`].
+pub fn pin_written(text: &str, start: usize, reference: &Reference, digest: &str) -> Option<Edit> {
+    let end = start + text.len();
+    let (range, new_text) = match text.find('@') {
+        Some(at) => (start + at..end, format!("@{digest}")),
+        None if reference.tag.is_none() => {
+            let last = text.rsplit('/').next().unwrap_or(text);
+            if last.contains(':') {
+                return None;
+            }
+            (end..end, format!(":latest@{digest}"))
+        }
+        None => (end..end, format!("@{digest}")),
+    };
+    Some(Edit { range, new_text })
+}
 
 /// How the client reaches registries under `settings`, with the user's Docker credentials.
 pub fn client_config(settings: &RegistrySettings) -> ClientConfig {
@@ -152,6 +213,12 @@ impl Registry {
         self.digests
             .get(&key(&at_tag), self.client.head_manifest(&at_tag))
             .await
+    }
+
+    /// The cached digest of the reference's tag, without any request.
+    pub fn peek_digest(&self, reference: &Reference) -> Option<Peeked<ManifestHead>> {
+        self.digests
+            .peek(&key(&reference.with_tag(reference.tag_or_latest())))
     }
 
     /// What the registry tells about the image at the reference's tag (or digest).

@@ -7,7 +7,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use tree_sitter::Tree;
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use tree_sitter::{Node, Tree};
 
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::model::{Instruction, Model, Stage};
@@ -244,6 +247,9 @@ pub struct Context<'a> {
     /// [`Context::stages`] only does the work asked for; one that walks the model itself is
     /// still correct, its findings outside the focus are dropped.
     pub focus: Option<&'a Focus>,
+    /// The children of the root node, listed once for all the rules that look for an
+    /// instruction's node (walking the root's children costs as much as the file is long).
+    top_level: Rc<OnceCell<Vec<Node<'a>>>>,
 }
 
 /// The instructions and stages an incremental analysis asks a rule to check, by index in the
@@ -270,7 +276,40 @@ impl<'a> Context<'a> {
             dockerignore,
             snapshot,
             focus: None,
+            top_level: Rc::default(),
         }
+    }
+
+    /// This context with `focus`, sharing what it has found of the tree.
+    pub fn focused(&self, focus: &'a Focus) -> Context<'a> {
+        Context {
+            text: self.text,
+            tree: self.tree,
+            model: self.model,
+            config: self.config,
+            dockerignore: self.dockerignore,
+            snapshot: self.snapshot,
+            focus: Some(focus),
+            top_level: self.top_level.clone(),
+        }
+    }
+
+    /// The named children of the root node, in order: comments, directives, instructions.
+    pub fn top_level(&self) -> &[Node<'a>] {
+        self.top_level.get_or_init(|| {
+            let root = self.tree.root_node();
+            let mut cursor = root.walk();
+            root.named_children(&mut cursor).collect()
+        })
+    }
+
+    /// The syntax node of an instruction of the file (not of an ONBUILD trigger).
+    pub fn instruction_node(&self, instruction: &Instruction) -> Option<Node<'a>> {
+        let top = self.top_level();
+        let position = top.partition_point(|n| n.start_byte() < instruction.range.start);
+        top.get(position)
+            .copied()
+            .filter(|n| n.byte_range() == instruction.range && n.kind().ends_with("_instruction"))
     }
 
     /// The shell scripts of the RUN instructions to check (all, or those in focus), parsed

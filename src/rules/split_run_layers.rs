@@ -53,6 +53,7 @@ const MAX_COMMANDS: usize = 1;
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
+    let mut shells = PosixShells::new();
     for (previous, current) in mergeable_pairs(context) {
         let (Some(p), Some(c)) = (
             model.instructions.get(previous),
@@ -67,7 +68,7 @@ fn check(context: &Context, report: &mut Report) {
                 context.line_of(p.range.start)
             ),
         );
-        if let Some(edits) = merge_edits(context, &[p, c]) {
+        if let Some(edits) = merge_edits(context, &[p, c], &mut shells) {
             finding.with_fix("Merge into the RUN above", edits);
         }
     }
@@ -151,14 +152,25 @@ fn posix_shell(context: &Context, stage: &Stage) -> bool {
     }
 }
 
+/// Whether each stage runs its commands in a POSIX shell, worked out once per stage: a file
+/// with thousands of RUNs in one stage asks for every pair.
+type PosixShells = std::collections::HashMap<usize, bool>;
+
 /// The edits that merge a chain of consecutive RUNs into the first, or `None` when merging
 /// could change what runs.
-fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
+fn merge_edits(
+    context: &Context,
+    chain: &[&Instruction],
+    shells: &mut PosixShells,
+) -> Option<Vec<Edit>> {
     let model = context.model;
     let text = context.text;
     let first = chain.first()?;
     let stage = model.stages.get(first.stage?)?;
-    if !posix_shell(context, stage) {
+    let posix = *shells
+        .entry(stage.index)
+        .or_insert_with(|| posix_shell(context, stage));
+    if !posix {
         return None;
     }
     if chain.iter().any(|i| {
@@ -172,9 +184,7 @@ fn merge_edits(context: &Context, chain: &[&Instruction]) -> Option<Vec<Edit>> {
         let command = i.command_range.clone().unwrap_or(i.range.clone());
         quote_left_open(context.slice(command), escape)
             || context
-                .tree
-                .root_node()
-                .descendant_for_byte_range(i.range.start, i.range.end)
+                .instruction_node(i)
                 .is_some_and(|node| node.has_error())
     });
     if broken {
@@ -324,17 +334,18 @@ fn merge_all_edits(context: &Context, pairs: &[(usize, usize)]) -> Option<Vec<Ed
         }
     }
     let mut edits = Vec::new();
+    let mut shells = PosixShells::new();
     for chain in chains {
         let instructions: Vec<&Instruction> = chain
             .iter()
             .filter_map(|&i| model.instructions.get(i))
             .collect();
         // A chain that cannot merge as a whole is merged in the parts that can.
-        match merge_edits(context, &instructions) {
+        match merge_edits(context, &instructions, &mut shells) {
             Some(chain_edits) => edits.extend(chain_edits),
             None => {
                 for pair in instructions.windows(2) {
-                    if let Some(pair_edits) = merge_edits(context, pair) {
+                    if let Some(pair_edits) = merge_edits(context, pair, &mut shells) {
                         if edits
                             .last()
                             .is_none_or(|last: &Edit| last.range.end <= pair[0].range.start)

@@ -42,10 +42,8 @@ impl Suppressions {
                 }
             }
         }
-        let root = context.tree.root_node();
-        let mut cursor = root.walk();
         let mut pending: Vec<String> = Vec::new();
-        for child in root.named_children(&mut cursor) {
+        for child in context.top_level() {
             match child.kind() {
                 "comment" => {
                     let text = context.slice(child.byte_range());

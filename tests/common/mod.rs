@@ -150,8 +150,9 @@ pub fn count_from_env(name: &str, default: usize) -> usize {
 }
 
 /// Applies `edits` random edits to `text` one at a time, as an editor would, and after each one
-/// compares the incremental analysis (its memo kept from edit to edit) with a fresh one of the
-/// same text; every rule is on. Returns the first difference, with the text it happened on.
+/// compares the incremental analysis (the model built reusing the last one, the findings memo
+/// kept from edit to edit) with a fresh one of the same text; every rule is on. Returns the
+/// first difference, with the text it happened on.
 #[allow(dead_code)]
 pub fn incremental_equals_fresh(text: &str, rng: &mut Lcg, edits: usize) -> Result<(), String> {
     use dockls::document::Document;
@@ -168,6 +169,7 @@ pub fn incremental_equals_fresh(text: &str, rng: &mut Lcg, edits: usize) -> Resu
     let dockerignore = Some("*.md\n.git\nsecret*\n");
     let mut document = Document::new(text);
     let mut memo = FindingsMemo::new();
+    let mut previous: Option<Snapshot> = None;
     for step in 0..=edits {
         if step > 0 {
             let current = document.text();
@@ -175,10 +177,22 @@ pub fn incremental_equals_fresh(text: &str, rng: &mut Lcg, edits: usize) -> Resu
             document.edit(range, &insert);
             document.reparse();
         }
-        let snapshot = Snapshot::new(&document);
+        let snapshot = match &previous {
+            Some(previous) => Snapshot::reusing(&document, previous),
+            None => Snapshot::new(&document),
+        };
+        previous = Some(snapshot.clone());
         let incremental =
             rules::check_incremental(&snapshot, &config, dockerignore, &mut memo, &|| false);
         let fresh_snapshot = Snapshot::from_text(snapshot.text());
+        if snapshot.model() != fresh_snapshot.model() {
+            return Err(format!(
+                "after edit {step}, on\n{:?}\nthe model differs: reused {:#?}\nfresh {:#?}",
+                snapshot.text(),
+                snapshot.model(),
+                fresh_snapshot.model()
+            ));
+        }
         let fresh = rules::check(&Context::new(&fresh_snapshot, &config, dockerignore));
         let incremental = incremental.unwrap_or_default();
         if incremental != fresh {

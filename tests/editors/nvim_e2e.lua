@@ -36,6 +36,69 @@ local function finish()
   end
 end
 
+-- Tag completion and the pin fix against the test registry (team/app: 2.0 and latest are an
+-- OCI index, 1.0 a single manifest; DOCKLS_TEST_INDEX is the index's digest).
+local function registry_checks(request, buf, uri, host, find)
+  local line = 'FROM ' .. host .. '/team/app:'
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { line })
+  -- The first answers come from an empty cache while the server asks in the background.
+  local list, err
+  for _ = 1, 100 do
+    list, err = request('textDocument/completion', {
+      textDocument = { uri = uri },
+      position = { line = 0, character = #line },
+    })
+    if list and list.isIncomplete == false then
+      break
+    end
+    vim.wait(100)
+  end
+  local items = (list and list.items) or {}
+  table.sort(items, function(a, b)
+    return (a.sortText or a.label) < (b.sortText or b.label)
+  end)
+  local labels = {}
+  for _, item in ipairs(items) do
+    table.insert(labels, item.label)
+  end
+  check(table.concat(labels, ' ') == '2.0 1.0 latest', 'tag completion lists the registry\'s tags, newest first',
+    err or table.concat(labels, ' '))
+
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'FROM ' .. host .. '/team/app' })
+  vim.wait(TIMEOUT, function()
+    return find('untagged-base-image', 0) ~= nil
+  end, 50)
+  local diagnostic = find('untagged-base-image', 0)
+  if not check(diagnostic ~= nil, 'diagnostic untagged-base-image on the registry image') then
+    return
+  end
+  local actions, aerr = request('textDocument/codeAction', {
+    textDocument = { uri = uri },
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic } },
+  })
+  local pin
+  for _, action in ipairs(actions or {}) do
+    local command = action.command
+    if type(command) == 'table' and command.command == 'dockls.pinImage' then
+      pin = command
+    elseif action.command == 'dockls.pinImage' then
+      pin = action
+    end
+  end
+  if not check(pin ~= nil, 'the pin quick fix is offered', aerr or vim.inspect(actions)) then
+    return
+  end
+  -- The server fetches the digest and sends workspace/applyEdit, which Neovim applies.
+  local _, perr = request('workspace/executeCommand', { command = pin.command, arguments = pin.arguments })
+  local expected = 'FROM ' .. host .. '/team/app:latest@' .. (os.getenv('DOCKLS_TEST_INDEX') or '?')
+  vim.wait(TIMEOUT, function()
+    return vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1] == expected
+  end, 50)
+  local after = vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1]
+  check(after == expected, 'the pin fix writes the index digest', perr or vim.inspect(after))
+end
+
 local function main()
   local dockls = os.getenv('DOCKLS')
   if not dockls or dockls == '' or vim.fn.executable(dockls) ~= 1 then
@@ -64,12 +127,19 @@ local function main()
   end
   local handlers = { ['textDocument/publishDiagnostics'] = on_publish }
 
+  -- With a test registry (tests/editors/registry.py), registry access is on for it.
+  local registry_host = os.getenv('DOCKLS_TEST_REGISTRY')
+  local init_options = nil
+  if registry_host and registry_host ~= '' then
+    init_options = { registry = { network = true, insecure = { registry_host }, timeout = 5 } }
+  end
+
   local client_id
   if vim.lsp.config and vim.lsp.enable then
     -- 0.11+: the shipped editors/nvim/lsp/dockls.lua, found on 'runtimepath', as the README says.
     local repo = os.getenv('DOCKLS_REPO') or vim.fn.getcwd()
     vim.opt.runtimepath:append(repo .. '/editors/nvim')
-    vim.lsp.config('dockls', { cmd = { dockls }, handlers = handlers })
+    vim.lsp.config('dockls', { cmd = { dockls }, handlers = handlers, init_options = init_options })
     vim.lsp.enable('dockls')
     vim.cmd('edit ' .. vim.fn.fnameescape(path))
     buf = vim.api.nvim_get_current_buf()
@@ -89,6 +159,7 @@ local function main()
       cmd = { dockls },
       root_dir = dir,
       handlers = handlers,
+      init_options = init_options,
       settings = { dockls = {} },
     }
     if vim.lsp.start then
@@ -227,6 +298,10 @@ local function main()
   local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
   local expected = 'FROM alpine:3.19\nRUN apk add curl \\\n    && echo done\nRUM echo hi'
   check(after == expected, 'buffer after the merge fix', vim.inspect(after))
+
+  if init_options then
+    registry_checks(request, buf, uri, registry_host, find)
+  end
 end
 
 local ok, err = pcall(main)

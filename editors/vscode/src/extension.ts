@@ -18,7 +18,7 @@ import {
 const INSTALL_URL = "https://github.com/dockls/dockls/blob/main/editors/vscode/README.md#install";
 
 /** The keys of the `dockls` section the server reads; the others belong to the extension. */
-const SERVER_KEYS = ["rules", "trustedRegistries", "inlayHints"] as const;
+const SERVER_KEYS = ["rules", "trustedRegistries", "registry", "inlayHints"] as const;
 
 let client: LanguageClient | undefined;
 let outputChannel: vscode.OutputChannel | undefined;

@@ -1,7 +1,6 @@
 //! `AS` in a FROM line cased differently from `FROM`.
 
 use super::super::{Category, Context, Fixes, Report, Rule, Scope};
-use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 
@@ -50,7 +49,7 @@ fn check(context: &Context, report: &mut Report) {
         if !lower && !upper {
             continue;
         }
-        let Some(node) = util::instruction_node(context.tree, from) else {
+        let Some(node) = context.instruction_node(from) else {
             continue;
         };
         let mut cursor = node.walk();

@@ -1,7 +1,6 @@
 //! `ENV key value` and `LABEL key value` instead of `key=value`.
 
 use super::super::{Category, Context, Fixes, Report, Rule, Scope};
-use super::util;
 use crate::diagnostic::Edit;
 use crate::diagnostic::Severity;
 use crate::model::collapse_continuations;
@@ -52,7 +51,7 @@ fn check(context: &Context, report: &mut Report) {
             "LABEL" => ("label_pair", "key"),
             _ => continue,
         };
-        let Some(node) = util::instruction_node(context.tree, instruction) else {
+        let Some(node) = context.instruction_node(instruction) else {
             continue;
         };
         let keyword = context.slice(instruction.keyword_range.clone());

@@ -51,7 +51,7 @@ fn check(context: &Context, report: &mut Report) {
         if !body.lines().any(|line| line.trim().is_empty()) {
             continue;
         }
-        let Some(node) = util::instruction_node(context.tree, instruction) else {
+        let Some(node) = context.instruction_node(instruction) else {
             continue;
         };
         for continuation in util::descendants(node, "line_continuation") {

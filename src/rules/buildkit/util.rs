@@ -3,23 +3,7 @@
 
 use std::ops::Range;
 
-use tree_sitter::{Node, Tree};
-
 use crate::model::{Instruction, Model};
-
-/// The syntax node of an instruction, found by its range.
-pub fn instruction_node<'t>(tree: &'t Tree, instruction: &Instruction) -> Option<Node<'t>> {
-    let range = &instruction.range;
-    let mut node = tree
-        .root_node()
-        .descendant_for_byte_range(range.start, range.end)?;
-    loop {
-        if node.byte_range() == *range && node.kind().ends_with("_instruction") {
-            return Some(node);
-        }
-        node = node.parent()?;
-    }
-}
 
 pub use crate::rules::validity::util::descendants;
 

@@ -48,9 +48,7 @@ fn check(context: &Context, report: &mut Report) {
         .instructions
         .first()
         .map_or(usize::MAX, |i| i.range.start);
-    let root = context.tree.root_node();
-    let mut cursor = root.walk();
-    for node in root.named_children(&mut cursor) {
+    for node in context.top_level() {
         if node.kind() != "comment" {
             continue;
         }

@@ -104,12 +104,18 @@ pub struct Mount {
 /// The `--mount` flags of every RUN (and RUN trigger) written as plain `key=value` lists.
 pub fn mounts(context: &Context) -> Vec<Mount> {
     let mut mounts = Vec::new();
-    for instruction in util::with_triggers(context) {
-        if instruction.keyword != "RUN" {
+    let chains = context.instructions().flat_map(|(_, outer)| {
+        std::iter::successors(Some(outer), |i| i.trigger.as_deref()).map(move |i| (i, outer))
+    });
+    for (instruction, outer) in chains {
+        if instruction.keyword != "RUN" || instruction.flag("mount").is_none() {
             continue;
         }
+        let Some(outer_node) = context.instruction_node(outer) else {
+            continue;
+        };
         for flag in instruction.flags.iter().filter(|f| f.name == "mount") {
-            let Some(node) = util::node_at(context, &flag.range, "flag") else {
+            let Some(node) = util::node_within(outer_node, &flag.range, "flag") else {
                 continue;
             };
             let Some(value) = node.field("value") else {

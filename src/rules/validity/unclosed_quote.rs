@@ -54,18 +54,6 @@ fn check(context: &Context, report: &mut Report) {
 }
 
 /// The unclosed quotes and `${` read by `reader`, with their messages.
-/// The child of `root` that holds `range`.
-fn child_of_root<'t>(root: Node<'t>, range: &Range<usize>) -> Option<Node<'t>> {
-    let mut node = root.descendant_for_byte_range(range.start, range.end)?;
-    loop {
-        let parent = node.parent()?;
-        if parent == root {
-            return Some(node);
-        }
-        node = parent;
-    }
-}
-
 pub fn unclosed(context: &Context, reader: Reader) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     let kinds = ["double_quoted_string", "single_quoted_string", "expansion"];
@@ -73,14 +61,10 @@ pub fn unclosed(context: &Context, reader: Reader) -> Vec<(Range<usize>, String)
     let mut cursor = root.walk();
     let top_level: Vec<Node> = match context.focus {
         None => root.children(&mut cursor).collect(),
-        Some(_) => {
-            let mut nodes: Vec<Node> = context
-                .instructions()
-                .filter_map(|(_, i)| child_of_root(root, &i.range))
-                .collect();
-            nodes.dedup();
-            nodes
-        }
+        Some(_) => context
+            .instructions()
+            .filter_map(|(_, i)| context.instruction_node(i))
+            .collect(),
     };
     // Only instructions with a quote or `$` in their text can hold one: skip the others' trees.
     let candidates = top_level.into_iter().filter(|child| {

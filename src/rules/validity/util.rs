@@ -86,6 +86,23 @@ pub fn node_at<'t>(context: &Context<'t>, range: &Range<usize>, kind: &str) -> O
     }
 }
 
+/// The node of `kind` spanning exactly `range` inside `within`, found by walking down from it
+/// (climbing from a leaf with `parent` starts from the root each time, which costs as much as
+/// the file is long).
+pub fn node_within<'t>(within: Node<'t>, range: &Range<usize>, kind: &str) -> Option<Node<'t>> {
+    let mut node = within;
+    loop {
+        if node.kind() == kind && node.byte_range() == *range {
+            return Some(node);
+        }
+        let mut cursor = node.walk();
+        let inner = node
+            .children(&mut cursor)
+            .find(|c| c.start_byte() <= range.start && range.end <= c.end_byte())?;
+        node = inner;
+    }
+}
+
 /// A flag value as BuildKit reads it: quotes removed, a backslash keeps the next character.
 pub fn unquote(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
