@@ -39,7 +39,7 @@ LABEL version=${VERSION}
 **Fix:** none; where the quote should end is yours to say.",
     severity: Severity::Error,
     category: Category::Correctness,
-    scope: Scope::Instruction,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
