@@ -39,7 +39,7 @@ LABEL version=${VERSION}
 **Fix:** none; where the quote should end is yours to say.",
     severity: Severity::Error,
     category: Category::Correctness,
-    scope: Scope::Instruction,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
@@ -61,10 +61,24 @@ pub fn unclosed(context: &Context, reader: Reader) -> Vec<(Range<usize>, String)
     let mut cursor = root.walk();
     let top_level: Vec<Node> = match context.focus {
         None => root.children(&mut cursor).collect(),
-        Some(_) => context
-            .instructions()
-            .filter_map(|(_, i)| context.instruction_node(i))
-            .collect(),
+        // Every node on the lines of a focused instruction: an error node beside an
+        // instruction on its line belongs to the instruction's unit too.
+        Some(_) => {
+            let top = context.top_level();
+            let mut nodes = Vec::new();
+            for (_, instruction) in context.instructions() {
+                let lines = crate::text::whole_lines(context.text, &instruction.range);
+                let first = top.partition_point(|n| n.end_byte() <= lines.start);
+                nodes.extend(
+                    top[first..]
+                        .iter()
+                        .take_while(|n| n.start_byte() < lines.end)
+                        .copied(),
+                );
+            }
+            nodes.dedup();
+            nodes
+        }
     };
     // Only instructions with a quote or `$` in their text can hold one: skip the others' trees.
     let candidates = top_level.into_iter().filter(|child| {

@@ -36,7 +36,7 @@ CMD echo \"don't stop\"
 **Fix:** none; where the quote should end is yours to say.",
     severity: Severity::Warning,
     category: Category::Correctness,
-    scope: Scope::Instruction,
+    scope: Scope::File,
     hadolint: &[],
     buildkit: None,
     off_by_default: false,
