@@ -1041,36 +1041,26 @@ impl Server {
         self.state.registries.for_settings(&settings.registry)
     }
 
-    /// The cached tags of the image for a completion in a FROM's tag, instead of `items`.
-    fn with_tags(
-        &self,
-        params: &lsp::CompletionParams,
-        items: Option<Vec<lsp::CompletionItem>>,
-    ) -> Option<lsp::CompletionResponse> {
+    /// The cached tags of the image for a completion in a FROM's tag; `None` elsewhere. Asked
+    /// before the analysis's completion, which has nothing that fits in a tag.
+    fn tag_list(&self, params: &lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
         let position = &params.text_document_position;
         let uri = &position.text_document.uri;
-        let Ok(Some(snapshot)) = self.state.snapshot(uri) else {
-            return items.map(lsp::CompletionResponse::Array);
-        };
+        let snapshot = self.state.snapshot(uri).ok()??;
         let encoding = self.config().encoding;
         let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
-        let tags = registries::in_base_image(&snapshot.analysis, offset)
-            .then(|| self.registry_for(uri))
-            .flatten()
-            .and_then(|registry| {
-                registries::tag_completion(
-                    &self.state.registries.updated,
-                    &registry,
-                    &snapshot.analysis,
-                    &snapshot.rope,
-                    offset,
-                    encoding,
-                )
-            });
-        let Some((tags, is_incomplete)) = tags else {
-            return items.map(lsp::CompletionResponse::Array);
-        };
-        // In a tag, the image and stage names the analysis offers do not fit: tags only.
+        if !registries::in_base_image(&snapshot.analysis, offset) {
+            return None;
+        }
+        let registry = self.registry_for(uri)?;
+        let (tags, is_incomplete) = registries::tag_completion(
+            &self.state.registries.updated,
+            &registry,
+            &snapshot.analysis,
+            &snapshot.rope,
+            offset,
+            encoding,
+        )?;
         Some(lsp::CompletionResponse::List(lsp::CompletionList {
             is_incomplete,
             items: tags,
@@ -1467,9 +1457,12 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
+        if let Some(tags) = self.tag_list(&params) {
+            return Ok(Some(tags));
+        }
         let (items, note) = self.completion_items(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        Ok(self.with_tags(&params, items?))
+        Ok(items?.map(lsp::CompletionResponse::Array))
     }
 
     async fn completion_resolve(
