@@ -612,20 +612,7 @@ fn relative_to_current_dir(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.dockerfile`,
-/// `*.Dockerfile`, `Dockerfile.*` and `Containerfile.*` (any case of the word), but not the
-/// per-Dockerfile ignore file `Dockerfile.dockerignore`.
-pub fn is_dockerfile_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") {
-        return false;
-    }
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.ends_with(".dockerfile") && lower.len() > ".dockerfile".len()
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
-}
+pub use crate::knowledge::is_dockerfile_name;
 
 /// The files to check: named files as they are, directories walked for Dockerfile names,
 /// honouring `.gitignore` (inside a repository or not) and `.ignore`. Sorted, without
