@@ -781,7 +781,21 @@ mod tests {
                 fail_level: Severity::Warning,
                 explain: None,
                 stdin_filename: None,
+                ..CheckConfig::default()
             })
+        );
+        let config = parse_args(args(&[
+            "--network",
+            "--timeout=2",
+            "--insecure-registry",
+            "h:1",
+        ]));
+        let config = config.unwrap();
+        assert!(config.network);
+        assert_eq!(config.registry.insecure, ["h:1"]);
+        assert_eq!(
+            config.registry.timeout,
+            Some(std::time::Duration::from_secs(2))
         );
         let config = parse_args(args(&["a", "--", "--fix"])).unwrap();
         assert_eq!(
