@@ -752,6 +752,65 @@ fn decode_json_into(builder: &mut Builder, text: &str, literal: Range<usize>) {
     }
 }
 
+impl Script {
+    /// The Dockerfile ranges holding the characters of a script range, in order: one range per
+    /// stretch that is contiguous in the Dockerfile, so the continuations, escapes and comment
+    /// lines left out of the script fall between them.
+    pub fn source_pieces(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        let end = range.end.min(self.text.len());
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        if range.start >= end {
+            return pieces;
+        }
+        let first = self
+            .segments
+            .partition_point(|s| s.script + s.len <= range.start);
+        for s in self.segments.get(first..).unwrap_or_default() {
+            if s.script >= end {
+                break;
+            }
+            let piece = if s.verbatim() {
+                let from = range.start.max(s.script) - s.script;
+                let to = end.min(s.script + s.len) - s.script;
+                s.source + from..s.source + to
+            } else {
+                s.source..s.source + s.source_len
+            };
+            match pieces.last_mut() {
+                Some(last) if last.end == piece.start => last.end = piece.end,
+                _ => pieces.push(piece),
+            }
+        }
+        pieces
+    }
+
+    /// The smallest script range holding every script byte that comes from `source` (a range
+    /// of the Dockerfile); empty when none does.
+    pub fn script_range(&self, source: Range<usize>) -> Range<usize> {
+        let first = self
+            .segments
+            .partition_point(|s| s.source + s.source_len <= source.start);
+        let mut found: Option<Range<usize>> = None;
+        for s in self.segments.get(first..).unwrap_or_default() {
+            if s.source >= source.end {
+                break;
+            }
+            let piece = if s.verbatim() {
+                let from = source.start.max(s.source) - s.source;
+                let to = source.end.min(s.source + s.len) - s.source;
+                s.script + from..s.script + to
+            } else {
+                s.script..s.script + s.len
+            };
+            found = Some(match found {
+                Some(f) => f.start..piece.end,
+                None => piece,
+            });
+        }
+        found.unwrap_or(0..0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
