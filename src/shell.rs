@@ -809,6 +809,28 @@ impl Script {
         }
         found.unwrap_or(0..0)
     }
+
+    /// The script offset of a cursor at Dockerfile offset `source`, between two characters:
+    /// `None` when the cursor is not on text copied into the script (on a line continuation, a
+    /// comment line inside one, inside a JSON escape sequence, or outside the script).
+    pub fn script_offset(&self, source: usize) -> Option<usize> {
+        let index = self
+            .segments
+            .partition_point(|s| s.source + s.source_len < source);
+        let s = self.segments.get(index)?;
+        if source < s.source {
+            return None;
+        }
+        if s.verbatim() {
+            Some(s.script + (source - s.source))
+        } else if source == s.source {
+            Some(s.script)
+        } else if source == s.source + s.source_len {
+            Some(s.script + s.len)
+        } else {
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -945,6 +967,41 @@ FROM b\n# dockls shell=dash\nRUN d\nONBUILD RUN e\n";
                 ("d", Dialect::Dash, false),
                 ("e", Dialect::Dash, false),
             ]
+        );
+    }
+
+    #[test]
+    fn pieces_and_offsets_map_both_ways() {
+        let text =
+            "FROM a\nRUN echo \"a \\\n# c\n  b\" x\nRUN [\"sh\", \"-c\", \"echo \\\"q\\\"\"]\n";
+        let scripts = scripts_of(text);
+        let s = &scripts[0];
+        assert_eq!(s.text, "echo \"a   b\" x");
+        let string = 5..12;
+        let pieces: Vec<&str> = s
+            .source_pieces(string.clone())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(pieces, ["\"a ", "  b\""]);
+        let second_line = text.find("  b").unwrap();
+        assert_eq!(s.script_range(second_line..text.len()), 8..14);
+        assert_eq!(s.script_offset(second_line + 2), Some(10));
+        assert_eq!(s.script_offset(text.find("# c").unwrap()), None);
+        assert_eq!(s.script_offset(text.find('x').unwrap() + 1), Some(14));
+        assert_eq!(s.script_offset(0), None);
+        let exec = &scripts[1];
+        assert_eq!(exec.text, "echo \"q\"");
+        let escape = text.rfind("\\\"").unwrap();
+        assert_eq!(exec.script_offset(escape), Some(7));
+        assert_eq!(exec.script_offset(escape + 1), None);
+        assert_eq!(exec.script_offset(escape + 2), Some(8));
+        assert_eq!(
+            exec.source_pieces(5..8)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect::<Vec<_>>(),
+            ["\\\"q\\\""]
         );
     }
 
