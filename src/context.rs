@@ -419,7 +419,14 @@ impl ShellPlace<'_> {
 /// cursor is on no command (between commands, on a continuation, in a comment).
 pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>> {
     let model = analysis.model();
-    let inside = |i: &crate::model::Instruction| i.range.start <= offset && offset <= i.range.end;
+    let text = analysis.text();
+    // An instruction's range leaves out the blanks after it, where a word is about to be typed.
+    let inside = |i: &crate::model::Instruction| {
+        i.range.start <= offset
+            && text
+                .get(i.range.end.min(offset)..offset)
+                .is_some_and(|gap| gap.bytes().all(|b| b == b' ' || b == b'\t'))
+    };
     let is_run = |i: &crate::model::Instruction| {
         i.keyword == "RUN" || i.trigger.as_ref().is_some_and(|t| t.keyword == "RUN")
     };
@@ -430,10 +437,13 @@ pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>>
         .scripts()
         .iter()
         .find(|s| model.instructions.get(s.instruction).is_some_and(inside))?;
+    // Blanks after the script on its last line, which the command node leaves out, put the
+    // cursor past every word.
+    let mut past_words = false;
     let cursor = script.script_offset(offset).or_else(|| {
-        // Blanks after the script on its last line, which the command node leaves out.
         let end = script.source_offset(script.text.len());
-        let between = analysis.text().get(end..offset)?;
+        let between = text.get(end..offset)?;
+        past_words = true;
         between
             .bytes()
             .all(|b| b == b' ' || b == b'\t')
@@ -444,11 +454,11 @@ pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>>
         if command.range.start > cursor {
             break;
         }
-        if let Some(word) = command
+        let word = command
             .words
             .iter()
-            .position(|w| w.range.start <= cursor && cursor <= w.range.end)
-        {
+            .position(|w| w.range.start <= cursor && cursor <= w.range.end);
+        if let Some(word) = word.filter(|_| !past_words) {
             found = Some((command, Some(word)));
             continue;
         }
