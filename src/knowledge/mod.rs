@@ -7,7 +7,7 @@ mod data;
 
 pub use data::{
     AUTOMATIC_ARGS, CHECKS, DIRECTIVES, FORMS, INSTRUCTIONS, MOUNT_TYPES, PLATFORMS, PROXY_ARGS,
-    SIGNALS,
+    SHELL_COMMANDS, SIGNALS,
 };
 
 /// A Dockerfile instruction.
@@ -105,6 +105,49 @@ pub struct Forms {
     pub run: &'static str,
     /// CMD and ENTRYPOINT: only the last of each in a stage counts; how they combine.
     pub cmd_entrypoint: &'static str,
+}
+
+/// A shell command of a RUN line (`apt-get install`, `curl`) with the options worth knowing.
+#[derive(Debug)]
+pub struct ShellCommand {
+    /// The program's name without its directory, e.g. `apt-get`.
+    pub program: &'static str,
+    /// The subcommand, e.g. `install`; `None` for a program without subcommands.
+    pub subcommand: Option<&'static str>,
+    /// Markdown.
+    pub docs: &'static str,
+    pub options: &'static [ShellOption],
+}
+
+/// An option of a [`ShellCommand`].
+#[derive(Debug)]
+pub struct ShellOption {
+    /// Its spellings, the one completion offers first (`--no-install-recommends`; `-o pipefail`
+    /// for an option with its value).
+    pub names: &'static [&'static str],
+    /// Markdown.
+    pub docs: &'static str,
+}
+
+/// The shell command run as `program` (a name, `pip3` counting as `pip`) with `subcommand`, the
+/// first argument that is not an option.
+pub fn shell_command(program: &str, subcommand: Option<&str>) -> Option<&'static ShellCommand> {
+    let program = match program.strip_prefix("pip") {
+        Some(version) if version.bytes().all(|b| b.is_ascii_digit() || b == b'.') => "pip",
+        _ => program,
+    };
+    SHELL_COMMANDS
+        .iter()
+        .find(|c| c.program == program && (c.subcommand.is_none() || c.subcommand == subcommand))
+}
+
+/// The option of `command` spelled `name` (`--progress` for `--progress=dot`).
+pub fn shell_option(command: &'static ShellCommand, name: &str) -> Option<&'static ShellOption> {
+    let name = match name.split_once('=') {
+        Some((before, _)) if before.starts_with("--") => before,
+        _ => name,
+    };
+    command.options.iter().find(|o| o.names.contains(&name))
 }
 
 /// The instruction named `name`, in any case.
