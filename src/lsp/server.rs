@@ -192,15 +192,41 @@ struct Entry {
     memo: Arc<Mutex<AnalysisMemo>>,
     /// The revision and settings generation whose diagnostics were last published.
     published: Option<(u64, u64)>,
+    /// Answers about the whole text, kept until it changes.
+    answers: Answers,
 }
 
-/// What a handler needs from a document once the lock is released: cheap clones of the rope
-/// (for position conversions) and of the analysis.
-struct Snapshot {
+/// Answers to requests about a whole document, kept until its text changes: an editor asks for
+/// the outline, the folds and the tokens again whenever it shows the document, and on a long
+/// file converting each of them costs more than the request's round trip.
+#[derive(Default)]
+struct Answers {
+    symbols: Option<lsp::DocumentSymbolResponse>,
+    folding: Option<Vec<lsp::FoldingRange>>,
+    tokens: Option<Arc<Vec<lsp::SemanticToken>>>,
+}
+
+/// What a handler needs from an open document once the lock is released: cheap clones of the
+/// rope (for position conversions) and of the analysis (not to be confused with the core's
+/// [`crate::snapshot::Snapshot`], which the analysis holds).
+struct OpenDocument {
     rope: Rope,
     analysis: Analysis,
     version: i32,
     revision: u64,
+}
+
+impl OpenDocument {
+    /// Where edits of this version of the document at `uri` go, as the client takes them.
+    fn edit_target<'a>(&'a self, uri: &'a Uri, config: &ClientConfig) -> EditTarget<'a> {
+        EditTarget {
+            uri,
+            rope: &self.rope,
+            version: self.version,
+            encoding: config.encoding,
+            document_changes: config.document_changes,
+        }
+    }
 }
 
 /// The documentation of the last completion list, for `completionItem/resolve`. Items carry
@@ -344,14 +370,14 @@ impl State {
     /// The current text of a document with its analysis. The analysis is built outside the
     /// lock, from a clone of the document (a rope and a tree: both cheap to clone), and cached
     /// if no change came in meanwhile.
-    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<OpenDocument>, Panic> {
         let (document, version, revision, memo) = {
             let documents = self.documents();
             let Some(entry) = documents.get(uri) else {
                 return Ok(None);
             };
             if let Some(analysis) = &entry.analysis {
-                return Ok(Some(Snapshot {
+                return Ok(Some(OpenDocument {
                     rope: entry.document.rope().clone(),
                     analysis: analysis.clone(),
                     version: entry.version,
@@ -371,7 +397,7 @@ impl State {
                 entry.analysis = Some(analysis.clone());
             }
         }
-        Ok(Some(Snapshot {
+        Ok(Some(OpenDocument {
             rope: document.rope().clone(),
             analysis,
             version,
@@ -406,7 +432,7 @@ impl State {
     async fn diagnostics(
         &self,
         uri: &Uri,
-        snapshot: &Snapshot,
+        snapshot: &OpenDocument,
         cancellable: bool,
     ) -> Option<Vec<lsp::Diagnostic>> {
         let encoding = self.config().encoding;
@@ -611,7 +637,7 @@ impl Server {
         self.state.documents()
     }
 
-    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<OpenDocument>, Panic> {
         let snapshot = self.state.snapshot(uri);
         if matches!(snapshot, Ok(None)) {
             log(&format!(
@@ -629,7 +655,7 @@ impl Server {
         uri: &Uri,
         what: &str,
         request: &dyn std::fmt::Debug,
-        query: impl FnOnce(&Snapshot, PositionEncoding) -> T,
+        query: impl FnOnce(&OpenDocument, PositionEncoding) -> T,
     ) -> Result<Option<T>> {
         let encoding = self.config().encoding;
         let answer = self.snapshot(uri).and_then(|snapshot| match snapshot {
@@ -639,13 +665,59 @@ impl Server {
         answer.map_err(|panic| panic.answer(request))
     }
 
+    /// [`Server::query`] for an answer about the whole document, taken from `slot` of the
+    /// document's [`Answers`] when computed for the current text, and kept there otherwise.
+    fn cached_query<T: Clone>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        request: &dyn std::fmt::Debug,
+        slot: fn(&mut Answers) -> &mut Option<T>,
+        query: impl FnOnce(&OpenDocument, PositionEncoding) -> T,
+    ) -> Result<Option<T>> {
+        let kept = self
+            .documents()
+            .get_mut(uri)
+            .and_then(|entry| slot(&mut entry.answers).clone());
+        if kept.is_some() {
+            return Ok(kept);
+        }
+        let mut revision = None;
+        let answer = self.query(uri, what, request, |snapshot, encoding| {
+            revision = Some(snapshot.revision);
+            query(snapshot, encoding)
+        })?;
+        if let (Some(answer), Some(revision)) = (&answer, revision) {
+            let mut documents = self.documents();
+            if let Some(entry) = documents.get_mut(uri).filter(|e| e.revision == revision) {
+                *slot(&mut entry.answers) = Some(answer.clone());
+            }
+        }
+        Ok(answer)
+    }
+
+    /// The semantic tokens of the whole document, kept until its text changes.
+    fn whole_document_tokens(
+        &self,
+        uri: &Uri,
+        request: &dyn std::fmt::Debug,
+    ) -> Result<Option<Arc<Vec<lsp::SemanticToken>>>> {
+        self.cached_query(
+            uri,
+            "semanticTokens",
+            request,
+            |answers| &mut answers.tokens,
+            |snapshot, encoding| Arc::new(semantic_data(snapshot, None, encoding)),
+        )
+    }
+
     /// Keeps the semantic tokens just computed for `uri` as the base of the next delta; returns
     /// their result id.
-    fn remember_tokens(&self, uri: &Uri, data: Vec<lsp::SemanticToken>) -> Option<String> {
+    fn remember_tokens(&self, uri: &Uri, data: Arc<Vec<lsp::SemanticToken>>) -> Option<String> {
         let id = format!("{}", self.state.next_revision());
         let mut documents = self.documents();
         let entry = documents.get_mut(uri)?;
-        entry.semantic_tokens = Some((id.clone(), Arc::new(data)));
+        entry.semantic_tokens = Some((id.clone(), data));
         Some(id)
     }
 
@@ -667,6 +739,7 @@ impl Server {
             analysis: None,
             memo: Arc::default(),
             published: None,
+            answers: Answers::default(),
         };
         self.documents().insert(uri.clone(), entry);
         self.diagnostics_due(uri);
@@ -719,6 +792,7 @@ impl Server {
         entry.revision = self.state.next_revision();
         entry.latest.store(entry.revision, Ordering::SeqCst);
         entry.analysis = None;
+        entry.answers = Answers::default();
         if applied.is_err() {
             // The text may be half edited; the client's next full sync or reopen repairs it.
             notes.push(format!(
@@ -744,7 +818,7 @@ impl Server {
     /// The byte offset of a request's position, with a note when it had to be clamped.
     fn offset(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &OpenDocument,
         position: lsp::Position,
         method: &str,
     ) -> (usize, Option<String>) {
@@ -927,13 +1001,7 @@ impl Server {
             .await;
         let (_, computed) = computed.map_err(|panic| panic.answer(&request))?;
         let config = self.config();
-        let target = EditTarget {
-            uri: &uri,
-            rope: &snapshot.rope,
-            version: snapshot.version,
-            encoding: config.encoding,
-            document_changes: config.document_changes,
-        };
+        let target = snapshot.edit_target(&uri, &config);
         let mut result = Vec::new();
         for ((diagnostic, _), fixes) in ours.iter().zip(&computed.quick_fixes) {
             for QuickFix { fix, preferred } in fixes {
@@ -1019,7 +1087,7 @@ impl Server {
     /// text. Matching then works as long as the finding has not moved.
     fn data_from_range(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &OpenDocument,
         diagnostic: &lsp::Diagnostic,
     ) -> Option<DiagnosticData> {
         let lsp::NumberOrString::String(code) = diagnostic.code.as_ref()? else {
@@ -1129,13 +1197,7 @@ impl Server {
                 log(&format!("dockls.pinImage: {message}"));
                 request_failed(&message)
             })?;
-        let target = EditTarget {
-            uri: &uri,
-            rope: &snapshot.rope,
-            version: snapshot.version,
-            encoding: config.encoding,
-            document_changes: config.document_changes,
-        };
+        let target = snapshot.edit_target(&uri, &config);
         let current = self.documents().get(&uri).map(|entry| entry.version);
         if current != Some(snapshot.version) {
             return Err(request_failed(
@@ -1627,28 +1689,37 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
         let uri = &params.text_document.uri;
         let hierarchical = self.config().hierarchical_symbols;
-        self.query(uri, "documentSymbol", &params, |snapshot, encoding| {
-            let symbols = symbols::document_symbols(&snapshot.analysis);
-            if hierarchical {
-                lsp::DocumentSymbolResponse::Nested(
-                    symbols
-                        .iter()
-                        .map(|symbol| convert::document_symbol(&snapshot.rope, symbol, encoding))
-                        .collect(),
-                )
-            } else {
-                let mut flat = Vec::new();
-                convert::symbol_information(
-                    &snapshot.rope,
-                    uri,
-                    &symbols,
-                    None,
-                    encoding,
-                    &mut flat,
-                );
-                lsp::DocumentSymbolResponse::Flat(flat)
-            }
-        })
+        let symbols: fn(&mut Answers) -> &mut Option<_> = |answers| &mut answers.symbols;
+        self.cached_query(
+            uri,
+            "documentSymbol",
+            &params,
+            symbols,
+            |snapshot, encoding| {
+                let symbols = symbols::document_symbols(&snapshot.analysis);
+                if hierarchical {
+                    lsp::DocumentSymbolResponse::Nested(
+                        symbols
+                            .iter()
+                            .map(|symbol| {
+                                convert::document_symbol(&snapshot.rope, symbol, encoding)
+                            })
+                            .collect(),
+                    )
+                } else {
+                    let mut flat = Vec::new();
+                    convert::symbol_information(
+                        &snapshot.rope,
+                        uri,
+                        &symbols,
+                        None,
+                        encoding,
+                        &mut flat,
+                    );
+                    lsp::DocumentSymbolResponse::Flat(flat)
+                }
+            },
+        )
     }
 
     async fn symbol(
@@ -1764,13 +1835,7 @@ impl LanguageServer for Server {
         let answer = self.query(uri, "rename", &params, |snapshot, encoding| {
             let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
             navigation::rename(&snapshot.analysis, offset, &params.new_name).map(|edits| {
-                let target = EditTarget {
-                    uri,
-                    rope: &snapshot.rope,
-                    version: snapshot.version,
-                    encoding,
-                    document_changes: config.document_changes,
-                };
+                let target = snapshot.edit_target(uri, &config);
                 convert::workspace_edit(
                     &target,
                     convert::text_edits(&snapshot.rope, &edits, encoding),
@@ -1789,15 +1854,15 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensParams,
     ) -> Result<Option<lsp::SemanticTokensResult>> {
         let uri = &params.text_document.uri;
-        let Some(data) = self.query(uri, "semanticTokens", &params, |snapshot, encoding| {
-            semantic_data(snapshot, None, encoding)
-        })?
-        else {
+        let Some(data) = self.whole_document_tokens(uri, &params)? else {
             return Ok(None);
         };
         let result_id = self.remember_tokens(uri, data.clone());
         Ok(Some(lsp::SemanticTokensResult::Tokens(
-            lsp::SemanticTokens { result_id, data },
+            lsp::SemanticTokens {
+                result_id,
+                data: data.to_vec(),
+            },
         )))
     }
 
@@ -1806,10 +1871,7 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensDeltaParams,
     ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
         let uri = &params.text_document.uri;
-        let Some(data) = self.query(uri, "semanticTokens", &params, |snapshot, encoding| {
-            semantic_data(snapshot, None, encoding)
-        })?
-        else {
+        let Some(data) = self.whole_document_tokens(uri, &params)? else {
             return Ok(None);
         };
         let previous = self
@@ -1825,9 +1887,10 @@ impl LanguageServer for Server {
                     edits: semantic::delta(&previous, &data),
                 })
             }
-            None => {
-                lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens { result_id, data })
-            }
+            None => lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens {
+                result_id,
+                data: data.to_vec(),
+            }),
         }))
     }
 
@@ -1856,10 +1919,11 @@ impl LanguageServer for Server {
         &self,
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
-        self.query(
+        self.cached_query(
             &params.text_document.uri,
             "foldingRange",
             &params,
+            |answers| &mut answers.folding,
             |snapshot, _| {
                 folding::folding_ranges(&snapshot.analysis)
                     .iter()
@@ -1911,7 +1975,7 @@ impl LanguageServer for Server {
 
 /// The semantic tokens of a snapshot (or of a byte range of it) in the protocol's encoding.
 fn semantic_data(
-    snapshot: &Snapshot,
+    snapshot: &OpenDocument,
     range: Option<std::ops::Range<usize>>,
     encoding: PositionEncoding,
 ) -> Vec<lsp::SemanticToken> {
