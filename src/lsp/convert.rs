@@ -321,6 +321,30 @@ pub fn code_action(
     diagnostics: Vec<lsp::Diagnostic>,
     preferred: bool,
 ) -> lsp::CodeAction {
+    lsp::CodeAction {
+        edit: Some(fix_edit(target, fix)),
+        ..code_action_title(fix, kind, diagnostics, preferred)
+    }
+}
+
+/// A code action without its edit, for a client that asks for it with `codeAction/resolve`.
+pub fn code_action_title(
+    fix: &Fix,
+    kind: lsp::CodeActionKind,
+    diagnostics: Vec<lsp::Diagnostic>,
+    preferred: bool,
+) -> lsp::CodeAction {
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(kind),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        is_preferred: preferred.then_some(true),
+        ..lsp::CodeAction::default()
+    }
+}
+
+/// The workspace edit that applies a fix to the target document.
+pub fn fix_edit(target: &EditTarget, fix: &Fix) -> lsp::WorkspaceEdit {
     let edits: Vec<lsp::TextEdit> = fix
         .edits
         .iter()
@@ -333,15 +357,7 @@ pub fn code_action(
             },
         })
         .collect();
-    let edit = workspace_edit(target, edits);
-    lsp::CodeAction {
-        title: fix.title.clone(),
-        kind: Some(kind),
-        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-        edit: Some(edit),
-        is_preferred: preferred.then_some(true),
-        ..lsp::CodeAction::default()
-    }
+    workspace_edit(target, edits)
 }
 
 fn severity(severity: Severity) -> lsp::DiagnosticSeverity {

@@ -34,7 +34,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::actions::{self, DiagnosticData, QuickFix};
+use super::actions::{self, DiagnosticData, FixRef, QuickFix};
 use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
 use super::memory;
 use super::registry::{self as registries, Registries};
@@ -96,6 +96,9 @@ struct ClientConfig {
     /// The client takes `CodeAction` literals; otherwise code actions are sent as commands
     /// that the server carries out with `workspace/applyEdit`.
     code_action_literals: bool,
+    /// The client keeps a code action's `data` and asks `codeAction/resolve` for its edit, so
+    /// a code action request answers with titles and leaves each edit for when it is chosen.
+    resolve_code_action_edits: bool,
     /// The client shows document symbols as a tree; otherwise they are sent as a flat list.
     hierarchical_symbols: bool,
     /// The client answers `workspace/inlayHint/refresh`.
@@ -165,6 +168,16 @@ impl ClientConfig {
             code_action_literals: text_document
                 .and_then(|text| text.code_action.as_ref())
                 .is_some_and(|action| action.code_action_literal_support.is_some()),
+            resolve_code_action_edits: text_document
+                .and_then(|text| text.code_action.as_ref())
+                .is_some_and(|action| {
+                    action.code_action_literal_support.is_some()
+                        && action.data_support == Some(true)
+                        && action
+                            .resolve_support
+                            .as_ref()
+                            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"))
+                }),
             document_changes: workspace
                 .and_then(|workspace| workspace.workspace_edit.as_ref())
                 .and_then(|edit| edit.document_changes)
@@ -1003,26 +1016,35 @@ impl Server {
         let config = self.config();
         let target = snapshot.edit_target(&uri, &config);
         let mut result = Vec::new();
-        for ((diagnostic, _), fixes) in ours.iter().zip(&computed.quick_fixes) {
-            for QuickFix { fix, preferred } in fixes {
-                result.push(convert::code_action(
-                    &target,
-                    fix,
-                    lsp::CodeActionKind::QUICKFIX,
-                    vec![diagnostic.clone()],
-                    *preferred,
-                ));
+        // With a client that resolves, each action names its fix instead of carrying its edit.
+        let lazy = config.resolve_code_action_edits;
+        let action = |fix: &Fix, diagnostics, preferred, which: FixRef| {
+            let kind = lsp::CodeActionKind::QUICKFIX;
+            if !lazy {
+                return convert::code_action(&target, fix, kind, diagnostics, preferred);
+            }
+            let mut action = convert::code_action_title(fix, kind, diagnostics, preferred);
+            action.data = Some(which.to_json(&uri, snapshot.version));
+            action
+        };
+        for ((diagnostic, data), fixes) in ours.iter().zip(&computed.quick_fixes) {
+            for (index, QuickFix { fix, preferred }) in fixes.iter().enumerate() {
+                let which = FixRef::Quick {
+                    diagnostic: data.clone(),
+                    message: diagnostic.message.clone(),
+                    index,
+                };
+                result.push(action(fix, vec![diagnostic.clone()], *preferred, which));
             }
         }
         for (fix, indexes) in &computed.rule_wide {
             let diagnostics = indexes.iter().map(|&i| ours[i].0.clone()).collect();
-            result.push(convert::code_action(
-                &target,
-                fix,
-                lsp::CodeActionKind::QUICKFIX,
-                diagnostics,
-                false,
-            ));
+            let first = &ours[indexes[0]];
+            let which = FixRef::RuleWide {
+                diagnostic: first.1.clone(),
+                message: first.0.message.clone(),
+            };
+            result.push(action(fix, diagnostics, false, which));
         }
         let registry = (!pinnable.is_empty())
             .then(|| self.registry_for(&uri))
@@ -1381,7 +1403,7 @@ impl LanguageServer for Server {
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, FIX_ALL_KIND]),
-                    resolve_provider: Some(false),
+                    resolve_provider: Some(config.resolve_code_action_edits),
                     ..lsp::CodeActionOptions::default()
                 },
             )),
@@ -1547,6 +1569,53 @@ impl LanguageServer for Server {
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
         Ok(Some(self.code_actions(params).await?))
+    }
+
+    async fn code_action_resolve(&self, mut action: lsp::CodeAction) -> Result<lsp::CodeAction> {
+        let named = action.data.as_ref().and_then(FixRef::from_json);
+        let Some((uri, version, which)) = named.filter(|_| action.edit.is_none()) else {
+            return Ok(action);
+        };
+        let Ok(uri) = uri.parse::<Uri>() else {
+            return Ok(action);
+        };
+        let snapshot = match self.snapshot(&uri) {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return Ok(action),
+            Err(panic) => return Err(panic.answer(&action)),
+        };
+        if snapshot.version != version {
+            // The fix was offered on another text; an edit computed now could land elsewhere.
+            log(&format!(
+                "codeAction/resolve for {} version {version}, which is now version {};                  no edit",
+                uri.as_str(),
+                snapshot.version
+            ));
+            return Ok(action);
+        }
+        let (diagnostic, message) = which.diagnostic();
+        let requested = vec![(diagnostic.clone(), message.to_owned())];
+        let analysis = snapshot.analysis.clone();
+        let computed = self
+            .state
+            .with_settings(&uri, "codeAction/resolve", move |settings| {
+                compute_actions(&analysis, settings, &requested, false)
+            })
+            .await;
+        let (_, computed) = computed.map_err(|panic| panic.answer(&action))?;
+        let fix = match &which {
+            FixRef::Quick { index, .. } => computed
+                .quick_fixes
+                .first()
+                .and_then(|fixes| fixes.get(*index))
+                .map(|quick| &quick.fix),
+            FixRef::RuleWide { .. } => computed.rule_wide.first().map(|(fix, _)| fix),
+        };
+        if let Some(fix) = fix {
+            let config = self.config();
+            action.edit = Some(convert::fix_edit(&snapshot.edit_target(&uri, &config), fix));
+        }
+        Ok(action)
     }
 
     /// Carries out a code action sent as a command (for clients without `CodeAction`
