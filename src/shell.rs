@@ -1009,6 +1009,92 @@ fn decode_json_into(builder: &mut Builder, text: &str, literal: Range<usize>) {
     }
 }
 
+impl Script {
+    /// The Dockerfile ranges holding the characters of a script range, in order: one range per
+    /// stretch that is contiguous in the Dockerfile, so the continuations, escapes and comment
+    /// lines left out of the script fall between them.
+    pub fn source_pieces(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        let end = range.end.min(self.text.len());
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        if range.start >= end {
+            return pieces;
+        }
+        let first = self
+            .segments
+            .partition_point(|s| s.script + s.len <= range.start);
+        for s in self.segments.get(first..).unwrap_or_default() {
+            if s.script >= end {
+                break;
+            }
+            let source = self.base + s.source;
+            let piece = if s.verbatim() {
+                let from = range.start.max(s.script) - s.script;
+                let to = end.min(s.script + s.len) - s.script;
+                source + from..source + to
+            } else {
+                source..source + s.source_len
+            };
+            match pieces.last_mut() {
+                Some(last) if last.end == piece.start => last.end = piece.end,
+                _ => pieces.push(piece),
+            }
+        }
+        pieces
+    }
+
+    /// The smallest script range holding every script byte that comes from `source` (a range
+    /// of the Dockerfile); empty when none does.
+    pub fn script_range(&self, source: Range<usize>) -> Range<usize> {
+        // The map counts from the start of the RUN.
+        let source = source.start.saturating_sub(self.base)..source.end.saturating_sub(self.base);
+        let first = self
+            .segments
+            .partition_point(|s| s.source + s.source_len <= source.start);
+        let mut found: Option<Range<usize>> = None;
+        for s in self.segments.get(first..).unwrap_or_default() {
+            if s.source >= source.end {
+                break;
+            }
+            let piece = if s.verbatim() {
+                let from = source.start.max(s.source) - s.source;
+                let to = source.end.min(s.source + s.len) - s.source;
+                s.script + from..s.script + to
+            } else {
+                s.script..s.script + s.len
+            };
+            found = Some(match found {
+                Some(f) => f.start..piece.end,
+                None => piece,
+            });
+        }
+        found.unwrap_or(0..0)
+    }
+
+    /// The script offset of a cursor at Dockerfile offset `source`, between two characters:
+    /// `None` when the cursor is not on text copied into the script (on a line continuation, a
+    /// comment line inside one, inside a JSON escape sequence, or outside the script).
+    pub fn script_offset(&self, source: usize) -> Option<usize> {
+        // The map counts from the start of the RUN.
+        let source = source.checked_sub(self.base)?;
+        let index = self
+            .segments
+            .partition_point(|s| s.source + s.source_len < source);
+        let s = self.segments.get(index)?;
+        if source < s.source {
+            return None;
+        }
+        if s.verbatim() {
+            Some(s.script + (source - s.source))
+        } else if source == s.source {
+            Some(s.script)
+        } else if source == s.source + s.source_len {
+            Some(s.script + s.len)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1146,6 +1232,41 @@ FROM b\n# dockls shell=dash\nRUN d\nONBUILD RUN e\n";
                 ("d", Dialect::Dash, false),
                 ("e", Dialect::Dash, false),
             ]
+        );
+    }
+
+    #[test]
+    fn pieces_and_offsets_map_both_ways() {
+        let text =
+            "FROM a\nRUN echo \"a \\\n# c\n  b\" x\nRUN [\"sh\", \"-c\", \"echo \\\"q\\\"\"]\n";
+        let scripts = scripts_of(text);
+        let s = &scripts[0];
+        assert_eq!(s.text, "echo \"a   b\" x");
+        let string = 5..12;
+        let pieces: Vec<&str> = s
+            .source_pieces(string.clone())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(pieces, ["\"a ", "  b\""]);
+        let second_line = text.find("  b").unwrap();
+        assert_eq!(s.script_range(second_line..text.len()), 8..14);
+        assert_eq!(s.script_offset(second_line + 2), Some(10));
+        assert_eq!(s.script_offset(text.find("# c").unwrap()), None);
+        assert_eq!(s.script_offset(text.find('x').unwrap() + 1), Some(14));
+        assert_eq!(s.script_offset(0), None);
+        let exec = &scripts[1];
+        assert_eq!(exec.text, "echo \"q\"");
+        let escape = text.rfind("\\\"").unwrap();
+        assert_eq!(exec.script_offset(escape), Some(7));
+        assert_eq!(exec.script_offset(escape + 1), None);
+        assert_eq!(exec.script_offset(escape + 2), Some(8));
+        assert_eq!(
+            exec.source_pieces(5..8)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect::<Vec<_>>(),
+            ["\\\"q\\\""]
         );
     }
 
