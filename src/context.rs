@@ -420,6 +420,7 @@ impl ShellPlace<'_> {
 pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>> {
     let model = analysis.model();
     let text = analysis.text();
+    let offset = crate::text::floor_char_boundary(text, offset);
     // An instruction's range leaves out the blanks after it, where a word is about to be typed.
     let inside = |i: &crate::model::Instruction| {
         i.range.start <= offset
