@@ -140,7 +140,7 @@ fn corpus_files_pass_the_shell_checks() {
             }
         }
         let cut = checks::floor_boundary(&shell, SHELL_PREFIX);
-        checks::check_shell(shell[..cut].as_bytes());
+        checks::check_shell(&shell.as_bytes()[..cut]);
     }
     assert!(
         scripts_seen >= 100,
