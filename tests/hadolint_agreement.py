@@ -35,6 +35,11 @@ DEFAULT_RULES = ["DL3006", "DL3007", "DL3059", "DL4003", "DL3025", "DL3000"] + [
     "DL3019", "DL3027", "DL3028", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036",
     "DL3037", "DL3038", "DL3040", "DL3041", "DL3042", "DL3047", "DL3060", "DL3062", "DL4001",
     "DL4005", "DL4006",
+] + [
+    # ShellCheck's codes, which hadolint reports from the ShellCheck it bundles.
+    "SC2086", "SC2046", "SC2155", "SC2154", "SC2016", "SC2028", "SC2035", "SC2038", "SC2164",
+    "SC2196", "SC2197", "SC2251", "SC3010", "SC3040", "SC3020", "SC3060", "SC3037", "SC3014",
+    "SC3046", "SC3001", "SC3011", "SC3003",
 ]
 
 # Codes shared by one dockls rule, told apart by the instruction they are about.

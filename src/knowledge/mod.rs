@@ -181,3 +181,18 @@ pub fn predefined_arg(name: &str) -> Option<&'static PredefinedArg> {
         .chain(PROXY_ARGS)
         .find(|a| a.name == name)
 }
+
+/// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.dockerfile`,
+/// `*.Dockerfile`, `Dockerfile.*` and `Containerfile.*` (any case of the word), but not the
+/// per-Dockerfile ignore file `Dockerfile.dockerignore`.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".dockerignore") {
+        return false;
+    }
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile") && lower.len() > ".dockerfile".len()
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+}

@@ -12,11 +12,16 @@ use crate::shell::{Script, SimpleCommand, Word};
 mod apk;
 mod apt;
 mod downloads;
+mod expansions;
 mod languages;
 mod pipefail;
+mod pitfalls;
+mod portability;
+mod quoting;
 mod rpm;
 mod syntax;
 mod usage;
+mod variables;
 
 /// The rules of this group.
 pub static RULES: &[&Rule] = &[
@@ -50,6 +55,29 @@ pub static RULES: &[&Rule] = &[
     &usage::LINK_SH,
     &pipefail::RULE,
     &syntax::RULE,
+    // ShellCheck-class checks.
+    &quoting::UNQUOTED_VARIABLE,
+    &quoting::UNQUOTED_SUBSTITUTION,
+    &quoting::SINGLE_QUOTED_EXPANSION,
+    &quoting::ECHO_ESCAPES,
+    &quoting::GLOB_AS_OPTION,
+    &variables::UNASSIGNED,
+    &variables::DECLARE_AND_ASSIGN,
+    &pitfalls::CD_UNCHECKED,
+    &pitfalls::NEGATION_ERREXIT,
+    &pitfalls::FIND_XARGS,
+    &pitfalls::EGREP,
+    &pitfalls::FGREP,
+    &portability::DOUBLE_BRACKET,
+    &portability::PIPEFAIL,
+    &portability::AMPERSAND_REDIRECT,
+    &portability::STRING_REPLACEMENT,
+    &portability::ECHO_FLAGS,
+    &portability::DOUBLE_EQUALS,
+    &portability::SOURCE,
+    &portability::PROCESS_SUBSTITUTION,
+    &portability::HERE_STRING,
+    &portability::ANSI_C_QUOTES,
 ];
 
 /// One simple command of a RUN, with what the rules need around it.
