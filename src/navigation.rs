@@ -839,9 +839,9 @@ impl DisjointSets {
 fn shell_uses(analysis: &Snapshot, offset: usize) -> Cow<'_, [VariableUse]> {
     let model = analysis.model();
     let touches = |range: &Range<usize>| range.start <= offset && offset <= range.end;
-    let scripts = analysis.scripts();
-    // Only the names under the cursor matter to the index; the scripts that never mention them
-    // are not walked.
+    let text = analysis.text();
+    // Only the names under the cursor matter to the index; the RUNs whose text never mentions
+    // them are not parsed or walked.
     let mut names: Vec<String> = model
         .uses
         .iter()
@@ -855,20 +855,19 @@ fn shell_uses(analysis: &Snapshot, offset: usize) -> Cow<'_, [VariableUse]> {
                 .map(|d| d.name.clone()),
         )
         .collect();
-    for script in scripts {
-        if model
-            .instructions
-            .get(script.instruction)
-            .is_some_and(|i| touches(&i.range))
-        {
-            names.extend(
-                script
-                    .references()
-                    .into_iter()
-                    .filter(|r| touches(&script.source_range(r.range.clone())))
-                    .map(|r| r.name),
-            );
-        }
+    let cursor_run = model
+        .instructions
+        .iter()
+        .position(|i| touches(&i.range))
+        .and_then(|i| analysis.script(i));
+    if let Some(script) = cursor_run {
+        names.extend(
+            script
+                .references()
+                .into_iter()
+                .filter(|r| touches(&script.source_range(r.range.clone())))
+                .map(|r| r.name),
+        );
     }
     if names.is_empty() {
         return Cow::Borrowed(&model.uses);
@@ -881,17 +880,18 @@ fn shell_uses(analysis: &Snapshot, offset: usize) -> Cow<'_, [VariableUse]> {
         .collect();
     let mut dropped = vec![false; model.uses.len()];
     let mut added = Vec::new();
-    for script in scripts {
-        let Some(instruction) = model.instructions.get(script.instruction) else {
+    let mentioning = model.instructions.iter().enumerate().filter(|(_, i)| {
+        text.get(i.range.clone())
+            .is_some_and(|t| names.iter().any(|n| t.contains(n.as_str())))
+    });
+    for (index, instruction) in mentioning {
+        let Some(script) = analysis.script(index) else {
             continue;
         };
         let scope = match instruction.stage {
             Some(stage) => Scope::Stage(stage),
             None => Scope::Global,
         };
-        if !names.iter().any(|n| script.text.contains(n.as_str())) {
-            continue;
-        }
         for reference in script.references() {
             if !names.contains(&reference.name) {
                 continue;
