@@ -240,8 +240,8 @@ async function main() {
       shellFinding = true;
       await page.screenshot({ path: path.join(ART, '7-shell-finding.png') });
       // The cursor into `install` (columns 30 to 37 of line 2), then the quick-fix menu.
-      const box = await boxOf(l2, 'line 2');
-      await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+      const box = await boxOf(l2.locator('span span').first(), 'the RUN keyword on line 2');
+      await page.mouse.click(box.x + 6, box.y + box.height / 2);
       await page.keyboard.press('Home');
       for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Control+.');
