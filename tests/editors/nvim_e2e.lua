@@ -99,6 +99,36 @@ local function registry_checks(request, buf, uri, host, find)
   check(after == expected, 'the pin fix writes the index digest', perr or vim.inspect(after))
 end
 
+-- Asks for the code actions of `diagnostic`, checks that one is titled `title` and carries a
+-- workspace edit (resolving it when the server defers the edit), and applies it. `what` names the
+-- action in the check lines. Returns whether it applied.
+local function apply_action(request, uri, diagnostic, title, what, encoding)
+  local actions, aerr = request('textDocument/codeAction', {
+    textDocument = { uri = uri },
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic } },
+  })
+  local found
+  local titles = {}
+  for _, action in ipairs(actions or {}) do
+    table.insert(titles, action.title)
+    if action.title == title then
+      found = action
+    end
+  end
+  if not check(found ~= nil, 'code action "' .. title .. '" offered', aerr or table.concat(titles, ' | ')) then
+    return false
+  end
+  if not found.edit and found.data ~= nil then
+    found = request('codeAction/resolve', found) or found
+  end
+  if not check(found.edit ~= nil, what .. ' carries a workspace edit', vim.inspect(found)) then
+    return false
+  end
+  vim.lsp.util.apply_workspace_edit(found.edit, encoding)
+  return true
+end
+
 -- The shell of a RUN: the finding apt-get-install-recommends (DL3015) on `install`, its quick
 -- fix applied through the editor, then hover on the option the fix added.
 local function shell_checks(request, buf, uri, find, encoding)
@@ -116,29 +146,9 @@ local function shell_checks(request, buf, uri, find, encoding)
   local install = diagnostic.range
   check(install.start.character == 30 and install['end'].character == 37,
     'the shell diagnostic covers the word `install`', vim.inspect(install))
-  local actions, aerr = request('textDocument/codeAction', {
-    textDocument = { uri = uri },
-    range = diagnostic.range,
-    context = { diagnostics = { diagnostic } },
-  })
-  local fix
-  local titles = {}
-  for _, action in ipairs(actions or {}) do
-    table.insert(titles, action.title)
-    if action.title == 'Add `--no-install-recommends`' then
-      fix = action
-    end
-  end
-  if not check(fix ~= nil, 'code action "Add `--no-install-recommends`" offered', aerr or table.concat(titles, ' | ')) then
+  if not apply_action(request, uri, diagnostic, 'Add `--no-install-recommends`', 'the shell fix', encoding) then
     return
   end
-  if not fix.edit and fix.data ~= nil then
-    fix = request('codeAction/resolve', fix) or fix
-  end
-  if not check(fix.edit ~= nil, 'the shell fix carries a workspace edit', vim.inspect(fix)) then
-    return
-  end
-  vim.lsp.util.apply_workspace_edit(fix.edit, encoding)
   local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
   local expected = 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl'
   check(after == expected, 'buffer after the shell fix', vim.inspect(after))
@@ -333,29 +343,9 @@ local function main()
     if not check(diagnostic ~= nil, 'diagnostic split-run-layers on line 3', table.concat(codes, ', ')) then
       return
     end
-    local actions, aerr = request('textDocument/codeAction', {
-      textDocument = { uri = uri },
-      range = diagnostic.range,
-      context = { diagnostics = { diagnostic } },
-    })
-    local merge
-    local titles = {}
-    for _, action in ipairs(actions or {}) do
-      table.insert(titles, action.title)
-      if action.title == 'Merge into the RUN above' then
-        merge = action
-      end
-    end
-    if not check(merge ~= nil, 'code action "Merge into the RUN above" offered', aerr or table.concat(titles, ' | ')) then
+    if not apply_action(request, uri, diagnostic, 'Merge into the RUN above', 'the merge action', encoding) then
       return
     end
-    if not merge.edit and merge.data ~= nil then
-      merge = request('codeAction/resolve', merge) or merge
-    end
-    if not check(merge.edit ~= nil, 'the merge action carries a workspace edit', vim.inspect(merge)) then
-      return
-    end
-    vim.lsp.util.apply_workspace_edit(merge.edit, encoding)
     local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
     local expected = 'FROM alpine:3.19\nRUN apk add curl \\\n    && echo done\nRUM echo hi'
     check(after == expected, 'buffer after the merge fix', vim.inspect(after))
