@@ -243,7 +243,12 @@ impl<'s> Variables<'s> {
                     if words.is_empty() {
                         entry.push(None);
                     }
-                    entry.extend(words.into_iter().map(Some));
+                    // A word with an unquoted expansion splits into values nobody knows.
+                    entry.extend(
+                        words
+                            .into_iter()
+                            .map(|w| (!has_unquoted_expansion(w)).then_some(w)),
+                    );
                 }
                 "expansion" => {
                     if let Some(p) = parameter(node, text) {
@@ -343,6 +348,19 @@ impl<'s> Variables<'s> {
     /// [`Variables::is_spaceless`] for the value of an expansion node.
     pub fn expansion_is_spaceless(&self, node: Node) -> bool {
         self.spaceless_expansion(node, &mut Vec::new())
+    }
+}
+
+/// Whether a word holds an expansion outside quotes (`$list`, `a$x`, `$(ls)`).
+fn has_unquoted_expansion(word: Node) -> bool {
+    match word.kind() {
+        "simple_expansion" | "expansion" | "command_substitution" => true,
+        "concatenation" => {
+            let mut cursor = word.walk();
+            let children: Vec<Node> = word.named_children(&mut cursor).collect();
+            children.into_iter().any(has_unquoted_expansion)
+        }
+        _ => false,
     }
 }
 

@@ -18,8 +18,15 @@ spaces and expands as a glob: a command's argument, a redirection's target, an o
 in the RUN is free of spaces and glob characters (`v=1.2`, `for i in 1 2`, `$((...))`), \
 an ARG or ENV in scope (the script only knows their names, as hadolint tells ShellCheck), \
 `$#`, `$?`, `$$`, `$!`, `${#name}`, and the words of `for ... in`, `case`, `[[ ... ]]` and \
-plain assignments, which are not split. hadolint forgets an ENV inherited from the stage a \
-stage is built on (`FROM base`); dockls knows it. The ShellCheck code is SC2086.
+plain assignments, which are not split. The ShellCheck code is SC2086.
+
+Where dockls and hadolint differ: hadolint forgets an ENV inherited from the stage a stage is \
+built on (`FROM base`); dockls knows it. hadolint takes an ARG of the stage a stage is built \
+on as known, but an ARG ends with its stage, so in `FROM base` the name is unset (reason \
+`arg-not-inherited` in the corpus comparison with hadolint). And the ShellCheck in hadolint \
+reports a variable assigned in the middle of an `&&` chain and used further along it, \
+`a && v=1 && echo $v`, as if the assignment could have been skipped (reason \
+`and-chain-assignment`); dockls does not.
 
 **Why:** `rm -rf $dir/cache` with a `dir` that holds a space removes two other paths, and \
 one that holds `*` removes whatever matches.

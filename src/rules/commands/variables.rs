@@ -18,7 +18,9 @@ the same RUN (before or after the use: `name=...`, `for name in`, `read name`, `
 `HOME`, BuildKit's `TARGETARCH`) and not reported. Nor are `${name:-default}` and the other \
 forms that give a value for an unset name, or `[ -z \"$name\" ]`, which asks whether it is \
 set. hadolint forgets an ENV inherited from the stage a stage is built on, and checks RUNs \
-that PowerShell or cmd runs; dockls does neither. The ShellCheck code is SC2154.
+that PowerShell or cmd runs: a stage built on a Windows image without a SHELL runs its RUNs in \
+cmd, where `$name` means nothing (reason `windows-image` in the corpus comparison with \
+hadolint); dockls does neither. The ShellCheck code is SC2154.
 
 **Why:** usually a typo (`$verison`) or an ARG declared in another stage, which is not in \
 scope here: the shell substitutes an empty string and the command runs with a missing \
