@@ -9,25 +9,9 @@ use tree_sitter::Node;
 use super::{run_of, Context};
 use crate::shell::{Dialect, Script, SimpleCommand};
 
-/// Every node of a script's tree, named or not, in document order.
-pub fn nodes(script: &Script) -> Vec<Node<'_>> {
-    let mut all = Vec::new();
-    let mut stack = vec![script.tree.root_node()];
-    while let Some(node) = stack.pop() {
-        all.push(node);
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
-    }
-    all
-}
-
-/// The nodes of the given kinds, in document order.
-pub fn nodes_of<'s>(script: &'s Script, kinds: &[&str]) -> Vec<Node<'s>> {
-    nodes(script)
-        .into_iter()
-        .filter(|n| kinds.contains(&n.kind()))
-        .collect()
+/// The nodes of the given kinds in a script's tree, in document order.
+pub fn nodes_of<'a>(context: &Context<'a>, script: &'a Script, kinds: &[&str]) -> Vec<Node<'a>> {
+    context.script_nodes(script).of_kinds(kinds)
 }
 
 /// Where an expansion (`$x`, `${x}`, `$(...)`) stands.
@@ -181,7 +165,7 @@ pub struct Variables<'s> {
 }
 
 impl<'s> Variables<'s> {
-    pub fn of(context: &Context, script: &'s Script) -> Variables<'s> {
+    pub fn of(context: &Context<'s>, script: &'s Script) -> Variables<'s> {
         let mut from_build: HashSet<String> = HashSet::new();
         let model = context.model;
         if let Some(instruction) = model.instructions.get(script.instruction) {
@@ -206,7 +190,13 @@ impl<'s> Variables<'s> {
         let text = script.text.as_str();
         let mut values: HashMap<&str, Vec<Option<Node>>> = HashMap::new();
         let slice = |n: Node<'s>| -> &'s str { text.get(n.byte_range()).unwrap_or_default() };
-        for node in nodes(script) {
+        let kinds = [
+            "variable_assignment",
+            "declaration_command",
+            "for_statement",
+            "expansion",
+        ];
+        for node in nodes_of(context, script, &kinds) {
             match node.kind() {
                 "variable_assignment" => {
                     let Some(name) = node.child_by_field_name("name") else {

@@ -57,8 +57,12 @@ wanted (a list of packages in one variable), quoting passes the list as one argu
 
 fn check_unquoted_variable(context: &Context, report: &mut Report) {
     for script in context.scripts() {
+        let expansions = nodes_of(context, script, &["simple_expansion", "expansion"]);
+        if expansions.is_empty() {
+            continue;
+        }
         let variables = Variables::of(context, script);
-        for node in nodes_of(script, &["simple_expansion", "expansion"]) {
+        for node in expansions {
             let Place::Word(word) = place(node) else {
                 continue;
             };
@@ -130,7 +134,7 @@ packages.txt)` means to split.",
 
 fn check_unquoted_substitution(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for node in nodes_of(script, &["command_substitution"]) {
+        for node in nodes_of(context, script, &["command_substitution"]) {
             let Place::Word(word) = place(node) else {
                 continue;
             };
@@ -225,7 +229,7 @@ const EXPANDS_ITSELF: &[&str] = &[
 
 fn check_single_quoted(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for node in nodes_of(script, &["raw_string"]) {
+        for node in nodes_of(context, script, &["raw_string"]) {
             let content = script.node_text(node).trim_matches('\'');
             let sed = command_of(node).is_some_and(|c| program_name(script, c) == Some("sed"));
             if !looks_expanded(content, sed) {
@@ -347,7 +351,7 @@ the arguments.",
 
 fn check_echo_escapes(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for command in nodes_of(script, &["command"]) {
+        for command in nodes_of(context, script, &["command"]) {
             if program_name(script, command) != Some("echo") {
                 continue;
             }
@@ -455,7 +459,7 @@ RUN rm ./*.tmp
 
 fn check_glob_as_option(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for command in nodes_of(script, &["command"]) {
+        for command in nodes_of(context, script, &["command"]) {
             if matches!(
                 program_name(script, command),
                 None | Some("echo" | "printf")

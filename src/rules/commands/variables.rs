@@ -55,8 +55,12 @@ RUN wget https://example.com/tool-$version.tar.gz
 
 fn check_unassigned(context: &Context, report: &mut Report) {
     for script in context.scripts() {
+        let expansions = nodes_of(context, script, &["simple_expansion", "expansion"]);
+        if expansions.is_empty() {
+            continue;
+        }
         let variables = Variables::of(context, script);
-        for node in nodes_of(script, &["simple_expansion", "expansion"]) {
+        for node in expansions {
             let Some(p) = parameter(node, &script.text) else {
                 continue;
             };
@@ -136,7 +140,7 @@ RUN GNUPGHOME=\"$(mktemp -d)\" && export GNUPGHOME && gpg --batch --import key.a
 
 fn check_declare_and_assign(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for declaration in nodes_of(script, &["declaration_command"]) {
+        for declaration in nodes_of(context, script, &["declaration_command"]) {
             let keyword = declaration
                 .child(0)
                 .map(|k| script.node_text(k))
