@@ -1,5 +1,8 @@
 //! Completion: instruction keywords, flags and their values, `--mount` keys, stage names,
-//! variables in scope, parser directives, signals and HEALTHCHECK types.
+//! variables in scope, parser directives, signals and HEALTHCHECK types; in the shell of a RUN,
+//! the options of known commands.
+
+mod shell;
 
 use std::ops::Range;
 
@@ -49,6 +52,10 @@ pub fn completion(
     offset: usize,
     config: &CompletionConfig,
 ) -> Vec<CompletionItem> {
+    let options = shell::options(analysis, offset);
+    if !options.is_empty() {
+        return options;
+    }
     let mut items = Items {
         list: Vec::new(),
         config: *config,

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::shell::{Script, SimpleCommand};
 use crate::snapshot::Snapshot;
 
 /// A whitespace-separated word of the logical line.
@@ -389,4 +390,93 @@ mod tests {
         assert!(line.at_keyword());
         assert_eq!(line.current.text, "");
     }
+}
+
+/// The cursor's place in the shell script of a RUN.
+#[derive(Debug)]
+pub struct ShellPlace<'a> {
+    pub script: &'a Script,
+    /// The innermost simple command the cursor is in, or right after with only blanks between.
+    pub command: &'a SimpleCommand,
+    /// The index in the command's words of the word under the cursor; `None` on the blanks
+    /// between or after the words.
+    pub word: Option<usize>,
+    /// The cursor as a script offset.
+    pub cursor: usize,
+}
+
+impl ShellPlace<'_> {
+    /// The index of the command's subcommand: the first word after the program that is not an
+    /// option (`install` in `apt-get -q install x`).
+    pub fn subcommand_index(&self) -> Option<usize> {
+        let program = self.command.program_index()?;
+        let words = &self.command.words;
+        (program + 1..words.len()).find(|&i| !words[i].text.starts_with('-'))
+    }
+}
+
+/// Works out where `offset` is in the shell of a RUN; `None` outside RUN shell, or when the
+/// cursor is on no command (between commands, on a continuation, in a comment).
+pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>> {
+    let model = analysis.model();
+    let text = analysis.text();
+    // An instruction's range leaves out the blanks after it, where a word is about to be typed.
+    let inside = |i: &crate::model::Instruction| {
+        i.range.start <= offset
+            && text
+                .get(i.range.end.min(offset)..offset)
+                .is_some_and(|gap| gap.bytes().all(|b| b == b' ' || b == b'\t'))
+    };
+    let is_run = |i: &crate::model::Instruction| {
+        i.keyword == "RUN" || i.trigger.as_ref().is_some_and(|t| t.keyword == "RUN")
+    };
+    if !model.instructions.iter().any(|i| is_run(i) && inside(i)) {
+        return None;
+    }
+    let script = analysis
+        .scripts()
+        .iter()
+        .find(|s| model.instructions.get(s.instruction).is_some_and(inside))?;
+    // Blanks after the script on its last line, which the command node leaves out, put the
+    // cursor past every word.
+    let mut past_words = false;
+    let cursor = script.script_offset(offset).or_else(|| {
+        let end = script.source_offset(script.text.len());
+        let between = text.get(end..offset)?;
+        past_words = true;
+        between
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(script.text.len())
+    })?;
+    let mut found = None;
+    for command in &script.commands {
+        if command.range.start > cursor {
+            break;
+        }
+        let word = command
+            .words
+            .iter()
+            .position(|w| w.range.start <= cursor && cursor <= w.range.end);
+        if let Some(word) = word.filter(|_| !past_words) {
+            found = Some((command, Some(word)));
+            continue;
+        }
+        let blanks_after = script
+            .text
+            .get(command.range.end.min(cursor)..cursor)
+            .is_some_and(|gap| gap.bytes().all(|b| b == b' ' || b == b'\t'));
+        // Commands come in order, nested ones after the command holding them, so a later one
+        // that reaches the cursor is the innermost.
+        if cursor <= command.range.end || blanks_after {
+            found = Some((command, None));
+        }
+    }
+    let (command, word) = found?;
+    Some(ShellPlace {
+        script,
+        command,
+        word,
+        cursor,
+    })
 }

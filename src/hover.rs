@@ -1,5 +1,8 @@
 //! Hover: one small function per kind of thing under the cursor, tried in order: keyword, flag,
-//! `--mount` option, variable, declaration, stage, image, directive.
+//! `--mount` option, variable, shell command or option in a RUN, declaration, stage, image,
+//! directive.
+
+mod shell;
 
 use std::ops::Range;
 
@@ -36,6 +39,7 @@ pub fn hover(analysis: &Snapshot, offset: usize, config: &HoverConfig) -> Option
         .or_else(|| flag(analysis, node))
         .or_else(|| mount_option(analysis, node))
         .or_else(|| variable_use(analysis, offset))
+        .or_else(|| shell::shell_word(analysis, offset))
         .or_else(|| declaration(analysis, offset))
         .or_else(|| stage_reference(analysis, node, offset))
         .or_else(|| image(analysis, node))

@@ -9,11 +9,13 @@
 //! are not POSIX-like (PowerShell, cmd) and heredocs with another interpreter (`#!/usr/bin/env
 //! python3`) yield no script: nothing here checks them.
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::model::{Form, Instruction, Model};
+use crate::model::{Form, Instruction, Model, StageCommands};
 use crate::text;
 
 /// The shell language a script is written in.
@@ -81,11 +83,21 @@ impl Segment {
     }
 }
 
-/// The shell script of one RUN, parsed.
-#[derive(Debug)]
+/// The shell script of one RUN, parsed. It dereferences to its [`Parsed`] script, which an
+/// analysis after an edit shares with the one before when the RUN and what it depends on are
+/// the same (see [`ScriptCache`]).
+#[derive(Debug, Clone)]
 pub struct Script {
     /// The RUN's index in [`Model::instructions`].
     pub instruction: usize,
+    /// Where the RUN instruction starts in the Dockerfile: what the map's offsets count from.
+    base: usize,
+    parsed: Arc<Parsed>,
+}
+
+/// What parsing a RUN's script gives, independent of where the RUN stands in the file.
+#[derive(Debug)]
+pub struct Parsed {
     pub text: String,
     pub tree: Tree,
     pub dialect: Dialect,
@@ -97,7 +109,16 @@ pub struct Script {
     pub heredocs: usize,
     /// Every simple command of the script, in order, nested ones included.
     pub commands: Vec<SimpleCommand>,
+    /// The map, with Dockerfile offsets counted from the start of the RUN instruction.
     segments: Vec<Segment>,
+}
+
+impl std::ops::Deref for Script {
+    type Target = Parsed;
+
+    fn deref(&self) -> &Parsed {
+        &self.parsed
+    }
 }
 
 /// A simple command: a program and its arguments (`apt-get install -y curl`).
@@ -185,10 +206,10 @@ impl Script {
             .partition_point(|s| s.script <= offset)
             .saturating_sub(1);
         match self.segments.get(index) {
-            Some(s) if s.verbatim() => s.source + (offset - s.script).min(s.len),
-            Some(s) if offset > s.script => s.source + s.source_len,
-            Some(s) => s.source,
-            None => 0,
+            Some(s) if s.verbatim() => self.base + s.source + (offset - s.script).min(s.len),
+            Some(s) if offset > s.script => self.base + s.source + s.source_len,
+            Some(s) => self.base + s.source,
+            None => self.base,
         }
     }
 
@@ -205,8 +226,8 @@ impl Script {
             .partition_point(|s| s.script <= last)
             .saturating_sub(1);
         let end = match self.segments.get(index) {
-            Some(s) if s.verbatim() => s.source + (last - s.script) + 1,
-            Some(s) => s.source + s.source_len,
+            Some(s) if s.verbatim() => self.base + s.source + (last - s.script) + 1,
+            Some(s) => self.base + s.source + s.source_len,
             None => start,
         };
         start..end.max(start)
@@ -225,10 +246,10 @@ impl Script {
     /// The parts of the script copied verbatim from the Dockerfile, as (script range,
     /// Dockerfile range) pairs; the rest are decoded JSON escapes.
     pub fn verbatim_parts(&self) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
-        self.segments
-            .iter()
-            .filter(|s| s.verbatim())
-            .map(|s| (s.script..s.script + s.len, s.source..s.source + s.len))
+        self.segments.iter().filter(|s| s.verbatim()).map(|s| {
+            let source = self.base + s.source;
+            (s.script..s.script + s.len, source..source + s.len)
+        })
     }
 
     /// Whether every byte of the script belongs to exactly one part of the map, in order.
@@ -323,68 +344,304 @@ impl Builder {
 
 /// The scripts of every RUN of the model (ONBUILD RUN triggers included), in file order.
 pub fn scripts(model: &Model, text: &str) -> Vec<Script> {
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_bash::LANGUAGE.into())
-        .is_err()
-    {
-        return Vec::new();
+    ScriptCache::new(model, text, None)
+        .all(model, text)
+        .to_vec()
+}
+
+/// The RUN scripts of one snapshot, each parsed when first asked for, or taken from the
+/// snapshot before an edit when neither the RUN's text nor what its script depends on (the
+/// escape character, the shell in effect, a shell pragma above it, a Windows base image)
+/// changed: typing into one RUN parses that RUN's script again and no other.
+///
+/// The parsed scripts are shared through cells: a RUN the edit did not touch gets the cell of
+/// the same RUN in the snapshot before, which holds the script parsed there or, when nobody
+/// asked for it yet, is filled by whichever snapshot asks first. A cell remembers the inputs
+/// it was parsed with, so a RUN whose context changed (a SHELL above it edited) is parsed anew.
+#[derive(Default)]
+pub struct ScriptCache {
+    /// One per instruction, `None` for those that are not a RUN or `ONBUILD RUN`.
+    slots: Vec<Option<Slot>>,
+    context: OnceLock<ShellContext>,
+    all: OnceLock<Vec<Script>>,
+}
+
+struct Slot {
+    shared: Arc<OnceLock<Reusable>>,
+    script: OnceLock<Option<Script>>,
+}
+
+impl Slot {
+    fn new(shared: Arc<OnceLock<Reusable>>) -> Slot {
+        Slot {
+            shared,
+            script: OnceLock::new(),
+        }
     }
-    let pragmas = shell_pragmas(text);
-    let commands = model.stage_commands();
-    let mut scripts = Vec::new();
-    for (index, instruction) in model.instructions.iter().enumerate() {
-        let run = match &instruction.trigger {
-            Some(trigger) if trigger.keyword == "RUN" => trigger.as_ref(),
-            _ if instruction.keyword == "RUN" => instruction,
-            _ => continue,
+}
+
+/// A parsed script with the inputs it came from.
+struct Reusable {
+    inputs: Inputs,
+    parsed: Option<Arc<Parsed>>,
+}
+
+/// Everything a RUN's script depends on besides the RUN's text: the parts of its model the
+/// extraction reads (relative to the RUN's start) and its context in the file.
+#[derive(Clone, PartialEq)]
+struct Inputs {
+    escape: char,
+    shell: Vec<String>,
+    pragma: Option<Pragma>,
+    /// The RUN runs in cmd on a Windows image and has no script.
+    windows: bool,
+    form: Form,
+    command: Option<Range<usize>>,
+    exec_args: Option<Vec<String>>,
+    heredocs: Vec<HeredocRanges>,
+}
+
+/// A heredoc's marker, body and end, relative to the RUN's start.
+type HeredocRanges = (Range<usize>, Option<Range<usize>>, Option<Range<usize>>);
+
+/// What the scripts of one snapshot read of the whole file, computed once when the first
+/// script is asked for.
+struct ShellContext {
+    pragmas: Vec<(usize, Pragma)>,
+    commands: Vec<StageCommands>,
+    /// For each instruction, the last SHELL before it in its own stage.
+    own_shell: Vec<Option<usize>>,
+}
+
+impl ShellContext {
+    fn new(model: &Model, text: &str) -> ShellContext {
+        let mut own_shell = vec![None; model.instructions.len()];
+        for stage in &model.stages {
+            let mut last = None;
+            for index in stage.instructions.clone() {
+                let Some(instruction) = model.instructions.get(index) else {
+                    break;
+                };
+                if let Some(slot) = own_shell.get_mut(index) {
+                    *slot = last;
+                }
+                if instruction.keyword == "SHELL" {
+                    last = Some(index);
+                }
+            }
+        }
+        ShellContext {
+            pragmas: shell_pragmas(text),
+            commands: model.stage_commands(),
+            own_shell,
+        }
+    }
+
+    /// The shell instruction `index` runs in: its stage's last SHELL before it, else the one
+    /// its stage's base ends with, else `/bin/sh -c` (as [`Model::shell_at`]).
+    fn shell(&self, model: &Model, index: usize) -> Vec<String> {
+        let inherited = || {
+            let stage = model.instructions.get(index)?.stage?;
+            let base = model.stages.get(stage)?.base_stage?;
+            self.commands.get(base)?.shell
         };
+        self.own_shell
+            .get(index)
+            .copied()
+            .flatten()
+            .or_else(inherited)
+            .and_then(|i| model.instructions.get(i))
+            .and_then(|s| s.exec_args.clone())
+            .filter(|args| !args.is_empty())
+            .unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()])
+    }
+
+    /// What the script of RUN `index` depends on besides its text.
+    fn inputs(&self, model: &Model, index: usize) -> Option<Inputs> {
+        let instruction = model.instructions.get(index)?;
+        let run = run_of(instruction)?;
+        let start = instruction.range.start;
         // A pragma counts from where it is written, so a SHELL after it wins.
-        let own_shell = instruction
-            .stage
-            .and_then(|s| model.stages.get(s))
-            .and_then(|stage| {
-                model.instructions[stage.instructions.start..index.min(stage.instructions.end)]
-                    .iter()
-                    .rev()
-                    .find(|i| i.keyword == "SHELL")
-                    .map(|i| i.range.start)
-            });
-        let pragma = pragmas
-            .iter()
-            .rev()
-            .find(|(offset, _)| *offset < instruction.range.start)
+        let own_shell = self
+            .own_shell
+            .get(index)
+            .copied()
+            .flatten()
+            .and_then(|i| model.instructions.get(i))
+            .map(|i| i.range.start);
+        let before = self.pragmas.partition_point(|(offset, _)| *offset < start);
+        let pragma = before
+            .checked_sub(1)
+            .and_then(|i| self.pragmas.get(i))
             .filter(|(offset, _)| own_shell.is_none_or(|shell| shell < *offset))
             .map(|(_, dialect)| *dialect);
-        let shell = model.shell_at(&commands, index);
+        let shell = self.shell(model, index);
         let default_shell = shell.len() == 2 && shell[0] == "/bin/sh" && shell[1] == "-c";
-        if default_shell && pragma.is_none() && on_windows(model, instruction.stage) {
-            // Windows images run RUN with `cmd /S /C` unless a SHELL says otherwise.
-            continue;
-        }
-        let Some((text_and_map, origin, dialect, pipefail)) =
-            extract(run, text, model.escape, &shell, pragma)
-        else {
-            continue;
+        let windows = default_shell && pragma.is_none() && on_windows(model, instruction.stage);
+        let relative = |range: &Range<usize>| {
+            range.start.saturating_sub(start)..range.end.saturating_sub(start)
         };
-        let (script_text, segments) = text_and_map;
-        let Some(tree) = parser.parse(&script_text, None) else {
-            continue;
-        };
-        let commands = simple_commands(&tree, &script_text);
-        scripts.push(Script {
-            instruction: index,
-            text: script_text,
-            tree,
-            dialect,
-            pipefail,
-            origin,
-            heredocs: run.heredocs.len(),
-            commands,
-            segments,
-        });
+        Some(Inputs {
+            escape: model.escape,
+            shell,
+            pragma,
+            windows,
+            form: run.form,
+            command: run.command_range.as_ref().map(relative),
+            exec_args: run.exec_args.clone(),
+            heredocs: run
+                .heredocs
+                .iter()
+                .map(|h| {
+                    (
+                        relative(&h.marker_range),
+                        h.body_range.as_ref().map(relative),
+                        h.end_range.as_ref().map(relative),
+                    )
+                })
+                .collect(),
+        })
     }
-    scripts
+}
+
+/// The RUN an instruction runs: itself, or the trigger of an `ONBUILD RUN`.
+fn run_of(instruction: &Instruction) -> Option<&Instruction> {
+    match &instruction.trigger {
+        Some(trigger) if trigger.keyword == "RUN" => Some(trigger),
+        _ if instruction.keyword == "RUN" => Some(instruction),
+        _ => None,
+    }
+}
+
+impl ScriptCache {
+    /// The scripts of `model`, none parsed yet; with `previous` (the cache, model and text of
+    /// the snapshot before an edit), the RUNs at the start and at the end whose text the edit
+    /// left alone share their cells with the same RUNs there.
+    pub fn new(
+        model: &Model,
+        text: &str,
+        previous: Option<(&ScriptCache, &Model, &str)>,
+    ) -> ScriptCache {
+        let mut slots: Vec<Option<Slot>> = model
+            .instructions
+            .iter()
+            .map(|i| run_of(i).map(|_| Slot::new(Arc::default())))
+            .collect();
+        if let Some((old, old_model, old_text)) = previous {
+            let same = |new: usize, old: usize| {
+                let (Some(a), Some(b)) =
+                    (model.instructions.get(new), old_model.instructions.get(old))
+                else {
+                    return false;
+                };
+                text.get(a.range.clone()) == old_text.get(b.range.clone())
+            };
+            let (new_count, old_count) = (model.instructions.len(), old_model.instructions.len());
+            let prefix = (0..new_count.min(old_count))
+                .take_while(|&i| same(i, i))
+                .count();
+            let suffix = (1..=new_count.min(old_count) - prefix)
+                .take_while(|&back| same(new_count - back, old_count - back))
+                .count();
+            let pairs = (0..prefix)
+                .map(|i| (i, i))
+                .chain((1..=suffix).map(|back| (new_count - back, old_count - back)));
+            for (new, old_index) in pairs {
+                let shared = old.slots.get(old_index).and_then(Option::as_ref);
+                if let (Some(Some(slot)), Some(shared)) = (slots.get_mut(new), shared) {
+                    slot.shared = shared.shared.clone();
+                }
+            }
+        }
+        ScriptCache {
+            slots,
+            context: OnceLock::new(),
+            all: OnceLock::new(),
+        }
+    }
+
+    /// The script of instruction `index` (a RUN or `ONBUILD RUN`), parsed on first use; `None`
+    /// for another instruction or a RUN without a shell script.
+    pub fn script(&self, model: &Model, text: &str, index: usize) -> Option<&Script> {
+        let slot = self.slots.get(index)?.as_ref()?;
+        slot.script
+            .get_or_init(|| {
+                let context = self.context.get_or_init(|| ShellContext::new(model, text));
+                let inputs = context.inputs(model, index)?;
+                let base = model.instructions.get(index)?.range.start;
+                let parse = |inputs: &Inputs| parse_run(model, text, index, inputs).map(Arc::new);
+                let shared = slot.shared.get_or_init(|| Reusable {
+                    parsed: parse(&inputs),
+                    inputs: inputs.clone(),
+                });
+                let parsed = if shared.inputs == inputs {
+                    shared.parsed.clone()
+                } else {
+                    parse(&inputs)
+                };
+                Some(Script {
+                    instruction: index,
+                    base,
+                    parsed: parsed?,
+                })
+            })
+            .as_ref()
+    }
+
+    /// The scripts of every RUN, in file order.
+    pub fn all(&self, model: &Model, text: &str) -> &[Script] {
+        self.all.get_or_init(|| {
+            (0..self.slots.len())
+                .filter_map(|index| self.script(model, text, index).cloned())
+                .collect()
+        })
+    }
+}
+
+/// Parses the script of RUN `index`, its map counted from the RUN's start.
+fn parse_run(model: &Model, text: &str, index: usize, inputs: &Inputs) -> Option<Parsed> {
+    if inputs.windows {
+        // Windows images run RUN with `cmd /S /C` unless a SHELL says otherwise.
+        return None;
+    }
+    let instruction = model.instructions.get(index)?;
+    let run = run_of(instruction)?;
+    let ((script_text, mut segments), origin, dialect, pipefail) =
+        extract(run, text, model.escape, &inputs.shell, inputs.pragma)?;
+    let base = instruction.range.start;
+    for segment in &mut segments {
+        segment.source = segment.source.saturating_sub(base);
+    }
+    let tree = PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        let parser = match &mut *parser {
+            Some(parser) => parser,
+            empty => {
+                let mut parser = Parser::new();
+                parser
+                    .set_language(&tree_sitter_bash::LANGUAGE.into())
+                    .ok()?;
+                empty.insert(parser)
+            }
+        };
+        parser.parse(&script_text, None)
+    })?;
+    let commands = simple_commands(&tree, &script_text);
+    Some(Parsed {
+        text: script_text,
+        tree,
+        dialect,
+        pipefail,
+        origin,
+        heredocs: run.heredocs.len(),
+        commands,
+        segments,
+    })
+}
+
+thread_local! {
+    /// A bash parser per thread, set up once.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
 /// Every simple command of a parsed script, in order.
@@ -752,6 +1009,87 @@ fn decode_json_into(builder: &mut Builder, text: &str, literal: Range<usize>) {
     }
 }
 
+impl Script {
+    /// The Dockerfile ranges holding the characters of a script range, in order: one range per
+    /// stretch that is contiguous in the Dockerfile, so the continuations, escapes and comment
+    /// lines left out of the script fall between them.
+    pub fn source_pieces(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        let end = range.end.min(self.text.len());
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        if range.start >= end {
+            return pieces;
+        }
+        let first = self
+            .segments
+            .partition_point(|s| s.script + s.len <= range.start);
+        for s in self.segments.get(first..).unwrap_or_default() {
+            if s.script >= end {
+                break;
+            }
+            let piece = if s.verbatim() {
+                let from = range.start.max(s.script) - s.script;
+                let to = end.min(s.script + s.len) - s.script;
+                s.source + from..s.source + to
+            } else {
+                s.source..s.source + s.source_len
+            };
+            match pieces.last_mut() {
+                Some(last) if last.end == piece.start => last.end = piece.end,
+                _ => pieces.push(piece),
+            }
+        }
+        pieces
+    }
+
+    /// The smallest script range holding every script byte that comes from `source` (a range
+    /// of the Dockerfile); empty when none does.
+    pub fn script_range(&self, source: Range<usize>) -> Range<usize> {
+        let first = self
+            .segments
+            .partition_point(|s| s.source + s.source_len <= source.start);
+        let mut found: Option<Range<usize>> = None;
+        for s in self.segments.get(first..).unwrap_or_default() {
+            if s.source >= source.end {
+                break;
+            }
+            let piece = if s.verbatim() {
+                let from = source.start.max(s.source) - s.source;
+                let to = source.end.min(s.source + s.len) - s.source;
+                s.script + from..s.script + to
+            } else {
+                s.script..s.script + s.len
+            };
+            found = Some(match found {
+                Some(f) => f.start..piece.end,
+                None => piece,
+            });
+        }
+        found.unwrap_or(0..0)
+    }
+
+    /// The script offset of a cursor at Dockerfile offset `source`, between two characters:
+    /// `None` when the cursor is not on text copied into the script (on a line continuation, a
+    /// comment line inside one, inside a JSON escape sequence, or outside the script).
+    pub fn script_offset(&self, source: usize) -> Option<usize> {
+        let index = self
+            .segments
+            .partition_point(|s| s.source + s.source_len < source);
+        let s = self.segments.get(index)?;
+        if source < s.source {
+            return None;
+        }
+        if s.verbatim() {
+            Some(s.script + (source - s.source))
+        } else if source == s.source {
+            Some(s.script)
+        } else if source == s.source + s.source_len {
+            Some(s.script + s.len)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -864,7 +1202,10 @@ RUN [\"sh\", \"-c\", \"echo \\u00e9\"]\nRUN [\"echo\", \"-c\", \"x\"]\n";
         let text =
             "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS base\nRUN dir | findstr x\n\
 FROM base\nRUN a\nSHELL [\"/bin/bash\", \"-c\"]\nRUN b\nFROM debian\nRUN c\n";
-        let texts: Vec<String> = scripts_of(text).into_iter().map(|s| s.text).collect();
+        let texts: Vec<String> = scripts_of(text)
+            .into_iter()
+            .map(|s| s.text.clone())
+            .collect();
         assert_eq!(texts, ["b", "c"]);
     }
 
@@ -886,6 +1227,41 @@ FROM b\n# dockls shell=dash\nRUN d\nONBUILD RUN e\n";
                 ("d", Dialect::Dash, false),
                 ("e", Dialect::Dash, false),
             ]
+        );
+    }
+
+    #[test]
+    fn pieces_and_offsets_map_both_ways() {
+        let text =
+            "FROM a\nRUN echo \"a \\\n# c\n  b\" x\nRUN [\"sh\", \"-c\", \"echo \\\"q\\\"\"]\n";
+        let scripts = scripts_of(text);
+        let s = &scripts[0];
+        assert_eq!(s.text, "echo \"a   b\" x");
+        let string = 5..12;
+        let pieces: Vec<&str> = s
+            .source_pieces(string.clone())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(pieces, ["\"a ", "  b\""]);
+        let second_line = text.find("  b").unwrap();
+        assert_eq!(s.script_range(second_line..text.len()), 8..14);
+        assert_eq!(s.script_offset(second_line + 2), Some(10));
+        assert_eq!(s.script_offset(text.find("# c").unwrap()), None);
+        assert_eq!(s.script_offset(text.find('x').unwrap() + 1), Some(14));
+        assert_eq!(s.script_offset(0), None);
+        let exec = &scripts[1];
+        assert_eq!(exec.text, "echo \"q\"");
+        let escape = text.rfind("\\\"").unwrap();
+        assert_eq!(exec.script_offset(escape), Some(7));
+        assert_eq!(exec.script_offset(escape + 1), None);
+        assert_eq!(exec.script_offset(escape + 2), Some(8));
+        assert_eq!(
+            exec.source_pieces(5..8)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect::<Vec<_>>(),
+            ["\\\"q\\\""]
         );
     }
 

@@ -3,9 +3,11 @@
 //! The tokens come from one walk over the syntax tree, with the model consulted for facts the
 //! tree cannot give (which variable a use resolves to, which `FROM` names an earlier stage).
 //! Each token lies on one line, and the tokens are sorted and never overlap, so the LSP layer
-//! can encode them as they are. Shell-form commands get only variables, quoted strings, the
-//! operators `&&`, `||`, `|`, `;` and line continuations: editors inject a shell grammar for the
-//! rest.
+//! can encode them as they are. The shell of a RUN gets its tokens from its own parse (see
+//! `shell`), laid over what the Dockerfile's tree gives: variables, quoted strings, the operators
+//! `&&`, `||`, `|`, `;` and line continuations.
+
+mod shell;
 
 use std::collections::HashMap;
 use std::num::NonZeroU16;
@@ -20,9 +22,9 @@ use crate::snapshot::Snapshot;
 /// What a token is. The names are LSP's standard token types, so themes colour them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
-    /// An instruction keyword, `AS`, or HEALTHCHECK's `CMD` and `NONE`.
+    /// An instruction keyword, `AS`, HEALTHCHECK's `CMD` and `NONE`, or a shell reserved word.
     Keyword,
-    /// A flag name with its dashes, such as `--from`.
+    /// A flag name with its dashes, such as `--from`, or a shell command's option (`-y`).
     Parameter,
     /// A `--mount` option key or a LABEL key.
     Property,
@@ -46,11 +48,13 @@ pub enum TokenKind {
     /// `=`, shell operators, expansion operators, heredoc `<<`, the line continuation's escape
     /// character.
     Operator,
+    /// The program a shell command runs (`apt-get`, `cd`).
+    Function,
 }
 
 impl TokenKind {
     /// Every kind, in the order of the legend the server announces.
-    pub const ALL: [TokenKind; 12] = [
+    pub const ALL: [TokenKind; 13] = [
         TokenKind::Keyword,
         TokenKind::Parameter,
         TokenKind::Property,
@@ -63,6 +67,7 @@ impl TokenKind {
         TokenKind::Comment,
         TokenKind::Macro,
         TokenKind::Operator,
+        TokenKind::Function,
     ];
 
     /// The LSP token type name.
@@ -80,6 +85,7 @@ impl TokenKind {
             TokenKind::Comment => "comment",
             TokenKind::Macro => "macro",
             TokenKind::Operator => "operator",
+            TokenKind::Function => "function",
         }
     }
 
@@ -170,7 +176,7 @@ pub fn tokens(analysis: &Snapshot, range: Option<Range<usize>>) -> Vec<Token> {
         }
         keep
     });
-    out
+    shell::overlay(analysis, &window, out)
 }
 
 /// Nesting deeper than this (expansions inside expansions, in hostile input) is not walked, so
@@ -967,6 +973,7 @@ mod tests {
                 134..135 "}" variable
                 135..136 "\"" string
                 137..140 "RUN" keyword
+                141..145 "echo" function
                 146..154 "$VERSION" variable
                 155..166 "$TARGETARCH" variable [defaultLibrary]
                 167..178 "$HTTP_PROXY" variable [defaultLibrary]
@@ -985,6 +992,7 @@ mod tests {
                 11..21 "HTTP_PROXY" variable [declaration]
                 21..22 "=" operator
                 24..27 "RUN" keyword
+                28..32 "echo" function
                 33..44 "$HTTP_PROXY" variable
             "#]],
         );
@@ -1030,6 +1038,7 @@ mod tests {
                 158..162 "from" property
                 162..163 "=" operator
                 163..168 "BUILD" namespace
+                169..173 "make" function
             "#]],
         );
     }
@@ -1042,17 +1051,24 @@ mod tests {
                 0..4 "FROM" keyword
                 5..6 "a" type
                 7..10 "RUN" keyword
+                11..12 "a" function
                 13..15 "&&" operator
+                16..17 "b" function
                 18..20 "||" operator
+                21..22 "c" function
                 23..24 "|" operator
+                25..26 "d" function
                 26..27 ";" operator
+                28..29 "e" function
                 30..31 "\\" operator
                 34..40 "# note" comment
                 43..45 "&&" operator
+                46..50 "echo" function
                 51..54 "\"x " string
                 54..56 "$Y" variable
                 56..57 "\"" string
                 58..61 "'z'" string
+                65..73 "# f && g" comment
             "##]],
         );
     }
@@ -1065,6 +1081,7 @@ mod tests {
                 0..4 "FROM" keyword
                 5..6 "a" type
                 7..10 "RUN" keyword
+                11..15 "echo" function
                 16..19 "\"a " string
                 19..20 "\\" operator
                 21..25 "  b\"" string
@@ -1127,8 +1144,10 @@ mod tests {
                 11..15 "FROM" keyword
                 16..17 "a" type
                 18..21 "RUN" keyword
+                22..25 "dir" function
                 30..31 "`" operator
                 34..36 "&&" operator
+                37..41 "echo" function
                 42..46 "$env" variable
             "##]],
         );
@@ -1143,6 +1162,7 @@ mod tests {
                 5..6 "a" type
                 7..14 "ONBUILD" keyword
                 15..18 "RUN" keyword
+                19..23 "make" function
                 24..31 "ONBUILD" keyword
                 32..36 "COPY" keyword
                 37..44 "--chown" parameter
@@ -1214,6 +1234,7 @@ mod tests {
                 65..75 "--security" parameter
                 75..76 "=" operator
                 76..81 "weird" string
+                82..83 "x" function
                 84..88 "COPY" keyword
                 89..95 "--link" parameter
                 96..103 "--chmod" parameter
@@ -1263,6 +1284,7 @@ mod tests {
         check(
             "FROM a\nRUN echo \"one\" && $0echo \"t$0wo\" && x\nCMD [\"z\"]\n",
             expect![[r#"
+                25..29 "echo" function
                 30..35 "\"two\"" string
             "#]],
         );
@@ -1280,33 +1302,153 @@ mod tests {
     }
 
     #[test]
-    fn shell_comment_hides_operators_to_the_end_of_its_line() {
+    fn shell_comment_runs_to_the_end_of_the_joined_command() {
         check(
             "FROM a\nRUN a # b && c \\\n  && d \"e\" | f\n",
-            expect![[r#"
+            expect![[r##"
                 0..4 "FROM" keyword
                 5..6 "a" type
                 7..10 "RUN" keyword
+                11..12 "a" function
+                13..22 "# b && c " comment
                 22..23 "\\" operator
-                26..28 "&&" operator
-                31..34 "\"e\"" string
-                35..36 "|" operator
+                24..38 "  && d \"e\" | f" comment
+            "##]],
+        );
+    }
+
+    #[test]
+    fn range_request_starting_inside_a_shell_comment() {
+        check(
+            "FROM a\nRUN x # y \\\n    &$0& echo \"one\" \\\n    && echo \"two\"$0\n",
+            expect![[r#"
+                19..37 "    && echo \"one\" " comment
+                37..38 "\\" operator
+                39..56 "    && echo \"two\"" comment
             "#]],
         );
     }
 
     #[test]
-    fn range_request_starting_on_a_hidden_shell_word() {
+    fn shell_commands_options_strings_and_substitutions() {
         check(
-            "FROM a\nRUN x # y \\\n    &$0& echo \"one\" \\\n    && echo \"two\"$0\n",
+            "FROM a\nRUN sudo apt-get install -y --no-install-recommends=1 \"x $V\" 'y' ${A:-b} \\\n    $(which c) `d` && X=1 y > /dev/null 2>&1 # done\n",
+            expect![[r##"
+                0..4 "FROM" keyword
+                5..6 "a" type
+                7..10 "RUN" keyword
+                11..15 "sudo" function
+                16..23 "apt-get" function
+                32..34 "-y" parameter
+                35..58 "--no-install-recommends" parameter
+                61..64 "\"x " string
+                64..66 "$V" variable
+                66..67 "\"" string
+                68..71 "'y'" string
+                72..75 "${A" variable
+                75..77 ":-" operator
+                78..79 "}" variable
+                80..81 "\\" operator
+                86..88 "$(" operator
+                88..93 "which" function
+                95..96 ")" operator
+                97..98 "`" operator
+                98..99 "d" function
+                99..100 "`" operator
+                101..103 "&&" operator
+                104..105 "X" variable [declaration]
+                105..106 "=" operator
+                106..107 "1" number
+                108..109 "y" function
+                110..111 ">" operator
+                122..123 "2" number
+                123..125 ">&" operator
+                125..126 "1" number
+                127..133 "# done" comment
+            "##]],
+        );
+    }
+
+    #[test]
+    fn shell_heredoc_bodies_and_exec_form() {
+        check(
+            "FROM a\nRUN <<EOF\nif [ -f x ]; then echo \"$X\"; fi\nEOF\nRUN cat <<EOF > /f\nhome=$HOME\nEOF\nRUN [\"sh\", \"-c\", \"ls -l | wc\"]\n",
             expect![[r#"
-                23..25 "&&" operator
-                31..36 "\"one\"" string
-                37..38 "\\" operator
-                43..45 "&&" operator
-                51..56 "\"two\"" string
+                0..4 "FROM" keyword
+                5..6 "a" type
+                7..10 "RUN" keyword
+                11..13 "<<" operator
+                13..16 "EOF" string
+                17..19 "if" keyword
+                20..21 "[" operator
+                22..24 "-f" operator
+                27..28 "]" operator
+                28..29 ";" operator
+                30..34 "then" keyword
+                35..39 "echo" function
+                40..41 "\"" string
+                41..43 "$X" variable
+                43..44 "\"" string
+                44..45 ";" operator
+                46..48 "fi" keyword
+                49..52 "EOF" string
+                53..56 "RUN" keyword
+                57..60 "cat" function
+                61..63 "<<" operator
+                63..66 "EOF" string
+                67..68 ">" operator
+                72..77 "home=" string
+                77..82 "$HOME" variable
+                83..86 "EOF" string
+                87..90 "RUN" keyword
+                92..96 "\"sh\"" string
+                98..102 "\"-c\"" string
+                104..105 "\"" string
+                105..107 "ls" function
+                108..110 "-l" parameter
+                111..112 "|" operator
+                113..115 "wc" function
+                115..116 "\"" string
             "#]],
         );
+    }
+
+    #[test]
+    fn shell_with_a_syntax_error_keeps_the_dockerfile_tokens() {
+        check(
+            "FROM a\nRUN echo \"$X\" && (ls\n",
+            expect![[r#"
+                0..4 "FROM" keyword
+                5..6 "a" type
+                7..10 "RUN" keyword
+                16..17 "\"" string
+                17..19 "$X" variable
+                19..20 "\"" string
+                21..23 "&&" operator
+            "#]],
+        );
+    }
+
+    #[test]
+    fn range_requests_agree_with_the_full_shell_tokens() {
+        let text = "FROM a\nRUN apt-get update \\\n  # note\n  && apt-get install -y \"a \\\n  b\" $(echo x) \\\n  && rm -rf /var/lib/apt/lists/*\nRUN <<EOF\nset -e\necho $HOME\nEOF\n";
+        let analysis = Snapshot::from_text(text);
+        let all = tokens(&analysis, None);
+        for start in 0..text.len() {
+            for end in [start + 1, start + 7, text.len()] {
+                let window = start..end.min(text.len());
+                let expected: Vec<Token> = all
+                    .iter()
+                    .filter(|t| intersects(&t.range, &window))
+                    .cloned()
+                    .collect();
+                assert_eq!(
+                    tokens(&analysis, Some(window.clone())),
+                    expected,
+                    "{window:?}"
+                );
+            }
+        }
     }
 
     #[test]

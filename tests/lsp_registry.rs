@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lsp_support::{apply_text_edits, capabilities, Client, Encoding, URI};
+use registry_support::fake::FakeServer;
 use registry_support::{Registry, SEEDED_TAGS};
 use serde_json::{json, Value};
 
@@ -32,6 +33,11 @@ impl Drop for Home {
 
 /// A server whose settings turn the network on, with `host` reached over plain HTTP.
 fn server(home: &Home, host: Option<&str>) -> Client {
+    server_with_timeout(home, host, 2)
+}
+
+/// [`server`] with registry requests bounded by `timeout` seconds.
+fn server_with_timeout(home: &Home, host: Option<&str>, timeout: u64) -> Client {
     let cache = home.0.join("cache");
     let docker = home.0.join("docker");
     let mut client = Client::start_with_env(
@@ -42,7 +48,9 @@ fn server(home: &Home, host: Option<&str>) -> Client {
         ],
     );
     let options = match host {
-        Some(host) => json!({ "registry": { "network": true, "insecure": [host], "timeout": 2 } }),
+        Some(host) => {
+            json!({ "registry": { "network": true, "insecure": [host], "timeout": timeout } })
+        }
         None => Value::Null,
     };
     let mut caps = capabilities(&[], false);
@@ -293,6 +301,40 @@ fn a_stopped_registry_or_the_network_off_never_hangs_a_request() {
             .any(|a| a["command"]["command"] == "dockls.pinImage"),
         "{actions}"
     );
+}
+
+#[test]
+fn a_stalling_registry_never_holds_up_completion_or_hover() {
+    // Accepts connections and never answers: every fetch runs until its timeout, 60 s here,
+    // longer than this test waits for any answer, so an answer that waited for the registry
+    // could not arrive.
+    let stalling = FakeServer::start(|_, _| None);
+    let host = stalling.address.clone();
+    let home = Home::new("stalling");
+    let mut client = server_with_timeout(&home, Some(&host), 60);
+    client.set_timeout(Duration::from_secs(10));
+    let text = format!("FROM {host}/team/app:\nFROM {host}/team/app:1.0\n");
+    client.open(URI, 1, &text);
+    client.diagnostics(URI, 1);
+    let tag = end_of(&text, "app:");
+    let image = end_of(&text, "app:1");
+    for _ in 0..5 {
+        let list = complete(&mut client, &tag);
+        assert_eq!(list["isIncomplete"], true, "{list}");
+        assert_eq!(list["items"], json!([]), "{list}");
+        let shown = hover(&mut client, &image);
+        assert!(shown.contains("asking") && shown.contains(&host), "{shown}");
+        // The rest of the server is not held up either.
+        let keywords = complete(&mut client, &json!({ "line": 2, "character": 0 }));
+        assert!(keywords.to_string().contains("\"RUN\""), "{keywords}");
+    }
+    // The pin command waits, but only for its own bound (5 s), and then says why.
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "dockls.pinImage", "arguments": [{ "uri": URI, "position": tag }] }),
+    );
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("did not answer"), "{response}");
 }
 
 #[test]

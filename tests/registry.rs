@@ -14,6 +14,7 @@ use dockls::registry::credentials::DockerConfig;
 use dockls::registry::reference::Reference;
 use dockls::registry::Registry as Service;
 use registry_support::fake::{FakeServer, Response};
+use registry_support::token::TokenServer;
 use registry_support::{DockerConfigDir, Registry, DOCKER_MANIFEST, OCI_MANIFEST, SEEDED_TAGS};
 
 fn config(insecure: &str) -> ClientConfig {
@@ -116,6 +117,57 @@ fn basic_auth_uses_the_docker_configuration_and_refuses_wrong_credentials() {
         assert_eq!(tags.len(), SEEDED_TAGS.len());
         assert!(client.head_manifest(&reference).await.is_ok());
 
+        let wrong = DockerConfigDir::with_login(&registry.host, "tester", "wrong");
+        let mut with_wrong = config(&registry.host);
+        with_wrong.docker_config = DockerConfig::from_file(&wrong.file());
+        let refused = Client::new(with_wrong).unwrap().tags(&reference).await;
+        match refused {
+            Err(Error::Unauthorized(message)) => assert!(!message.contains("wrong"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    });
+}
+
+#[test]
+fn token_auth_against_the_real_registry_and_its_token_server() {
+    let tokens = TokenServer::start("tester", "s3cret");
+    let registry = Registry::start_with_token(&tokens);
+    let seeded = registry.seed();
+    let reference = Reference::parse(&registry.image("2.0")).unwrap();
+    runtime().block_on(async {
+        let anonymous = Client::new(config(&registry.host)).unwrap();
+        // The registry's challenge names the token server, the service and no scope.
+        match anonymous.ping(&registry.host).await {
+            Ok(Some(Challenge::Bearer { realm, service, .. })) => {
+                assert_eq!(realm, format!("{}/token", tokens.server.url()));
+                assert_eq!(service.as_deref(), Some(registry_support::token::SERVICE));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Anonymous pulls: the token server grants pull, the registry accepts its signature.
+        let mut tags = anonymous.tags(&reference).await.unwrap();
+        tags.sort();
+        let mut seeded_tags = SEEDED_TAGS.to_vec();
+        seeded_tags.sort();
+        assert_eq!(tags, seeded_tags);
+        let head = anonymous.head_manifest(&reference).await.unwrap();
+        assert_eq!(head.digest, seeded.oci_index);
+        let issued = tokens.issued.load(Ordering::SeqCst);
+        assert!(issued >= 1);
+
+        // With the right login (kept for the registry, as Docker keeps it) the token server is
+        // asked with basic credentials.
+        let login = DockerConfigDir::with_login(&registry.host, "tester", "s3cret");
+        let mut with_login = config(&registry.host);
+        with_login.docker_config = DockerConfig::from_file(&login.file());
+        let client = Client::new(with_login).unwrap();
+        assert_eq!(
+            client.head_manifest(&reference).await.unwrap().digest,
+            seeded.oci_index
+        );
+        assert!(tokens.issued.load(Ordering::SeqCst) > issued);
+
+        // A wrong password: the token server refuses, and the answer says so.
         let wrong = DockerConfigDir::with_login(&registry.host, "tester", "wrong");
         let mut with_wrong = config(&registry.host);
         with_wrong.docker_config = DockerConfig::from_file(&wrong.file());

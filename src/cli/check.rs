@@ -25,6 +25,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix_all::{fix_all, FixEnd, MAX_ROUNDS};
 use crate::rules::{self, RuleConfig};
 
+use super::args::{Word, Words};
 use super::{docs, output, EXIT_FAILURE, EXIT_OK};
 
 /// Exit code when a diagnostic at or above the fail level was found.
@@ -84,35 +85,17 @@ impl Default for CheckConfig {
 /// Reads the arguments after `check`.
 pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<CheckConfig, String> {
     let mut config = CheckConfig::default();
-    let mut args = args.peekable();
-    let mut only_paths = false;
-    while let Some(arg) = args.next() {
-        if only_paths {
-            config.paths.push(arg.into());
-            continue;
-        }
-        let Some(text) = arg.to_str() else {
-            config.paths.push(arg.into());
-            continue;
-        };
-        // `--option=value` and `--option value` are both accepted.
-        let (option, inline_value) = match text.split_once('=') {
-            Some((option, value)) if option.starts_with("--") => (option, Some(value.to_owned())),
-            _ => (text, None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            if let Some(value) = inline_value.clone() {
-                return Ok(value);
+    let mut words = Words::new(args);
+    while let Some(word) = words.next() {
+        let option = match word {
+            Word::Operand(path) => {
+                config.paths.push(path.into());
+                continue;
             }
-            match args.next() {
-                Some(value) => value
-                    .into_string()
-                    .map_err(|value| format!("{name} takes text, not {value:?}")),
-                None => Err(format!("{name} needs a value")),
-            }
+            Word::Option(option) => option,
         };
-        match option {
-            "--" => only_paths = true,
+        let mut value = |name: &str| words.value(name);
+        match option.as_str() {
             "--fix" => config.fix = true,
             "--format" => {
                 config.format = match value("--format")?.as_str() {
@@ -140,10 +123,7 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<CheckConfig, S
             }
             "--explain" => config.explain = Some(value("--explain")?),
             "--stdin-filename" => config.stdin_filename = Some(value("--stdin-filename")?.into()),
-            _ if option.starts_with('-') && option != "-" => {
-                return Err(format!("unknown option {option:?} for `dockls check`"));
-            }
-            _ => config.paths.push(arg.into()),
+            _ => return Err(format!("unknown option {option:?} for `dockls check`")),
         }
     }
     if config.paths.is_empty() {
@@ -612,20 +592,7 @@ fn relative_to_current_dir(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.dockerfile`,
-/// `*.Dockerfile`, `Dockerfile.*` and `Containerfile.*` (any case of the word), but not the
-/// per-Dockerfile ignore file `Dockerfile.dockerignore`.
-pub fn is_dockerfile_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") {
-        return false;
-    }
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.ends_with(".dockerfile") && lower.len() > ".dockerfile".len()
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
-}
+pub use crate::knowledge::is_dockerfile_name;
 
 /// The files to check: named files as they are, directories walked for Dockerfile names,
 /// honouring `.gitignore` (inside a repository or not) and `.ignore`. Sorted, without

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::syntax;
 
+mod args;
 pub mod check;
 pub mod docs;
 pub mod output;

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::args::{Word, Words};
 use super::check::{find_files, find_upward, write_atomically};
 use super::output::line_column;
 use super::{EXIT_FAILURE, EXIT_OK};
@@ -40,40 +41,27 @@ pub struct PinConfig {
 
 pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<PinConfig, String> {
     let mut config = PinConfig::default();
-    let mut args = args.peekable();
-    let mut only_paths = false;
-    while let Some(arg) = args.next() {
-        if only_paths {
-            config.paths.push(arg.into());
-            continue;
-        }
-        let text = arg.to_str().map(str::to_owned);
-        let (name, inline) = match text.as_deref().and_then(|t| t.split_once('=')) {
-            Some((name, value)) if name.starts_with("--") => {
-                (name.to_owned(), Some(value.to_owned()))
+    let mut words = Words::new(args);
+    while let Some(word) = words.next() {
+        let option = match word {
+            Word::Operand(path) => {
+                config.paths.push(path.into());
+                continue;
             }
-            _ => (text.clone().unwrap_or_default(), None),
+            Word::Option(option) => option,
         };
-        let mut value = |what: &str| -> Result<String, String> {
-            match inline.clone() {
-                Some(value) => Ok(value),
-                None => args
-                    .next()
-                    .and_then(|v| v.into_string().ok())
-                    .ok_or_else(|| format!("{name} needs {what}")),
-            }
-        };
-        match name.as_str() {
+        let mut value = |name: &str| words.value(name);
+        match option.as_str() {
             "--check" => config.check = true,
             "--update" => config.update = true,
-            "--format" => match value("a format (human or json)")?.as_str() {
+            "--format" => match value("--format")?.as_str() {
                 "human" => config.json = false,
                 "json" => config.json = true,
                 other => return Err(format!("unknown format {other:?}; expected human or json")),
             },
-            "--insecure-registry" => config.insecure.push(value("a registry host")?),
+            "--insecure-registry" => config.insecure.push(value("--insecure-registry")?),
             "--timeout" => {
-                let seconds: f64 = value("a number of seconds")?
+                let seconds: f64 = value("--timeout")?
                     .parse()
                     .map_err(|_| "--timeout needs a number of seconds".to_owned())?;
                 if !(seconds > 0.0 && seconds <= 300.0) {
@@ -81,11 +69,7 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<PinConfig, Str
                 }
                 config.timeout = Some(Duration::from_secs_f64(seconds));
             }
-            "--" => only_paths = true,
-            option if option.starts_with('-') && option != "-" => {
-                return Err(format!("unknown option {option:?} for `dockls pin`"));
-            }
-            _ => config.paths.push(arg.into()),
+            _ => return Err(format!("unknown option {option:?} for `dockls pin`")),
         }
     }
     if config.check && config.update {

@@ -17,16 +17,20 @@ macro_rules! cmd_entrypoint_table {
 
 mod args;
 mod checks;
+mod commands;
 mod directives;
 mod forms;
 mod instructions;
 mod mounts;
 mod values;
 
-use super::{Check, Directive, Forms, Instruction, MountType, PredefinedArg, Value};
+use super::{Check, Directive, Forms, Instruction, MountType, PredefinedArg, ShellCommand, Value};
 
 /// All 18 Dockerfile instructions, in alphabetical order.
 pub static INSTRUCTIONS: &[Instruction] = instructions::INSTRUCTIONS;
+
+/// Shell commands of RUN lines (package managers, downloaders, `set`) and their options.
+pub static SHELL_COMMANDS: &[ShellCommand] = commands::COMMANDS;
 
 /// The `RUN --mount` types with the keys each accepts.
 pub static MOUNT_TYPES: &[MountType] = mounts::MOUNT_TYPES;
@@ -125,6 +129,13 @@ mod tests {
         }
         for v in SIGNALS.iter().chain(PLATFORMS) {
             docs.push((format!("value {}", v.name), v.docs));
+        }
+        for c in SHELL_COMMANDS {
+            let name = format!("{} {}", c.program, c.subcommand.unwrap_or_default());
+            docs.push((format!("command {name}"), c.docs));
+            for o in c.options {
+                docs.push((format!("command {name} {}", o.names.join("/")), o.docs));
+            }
         }
         docs.push(("FORMS.shell".into(), FORMS.shell));
         docs.push(("FORMS.exec".into(), FORMS.exec));
@@ -399,6 +410,33 @@ mod tests {
                 "{name} is missing"
             );
         }
+    }
+
+    #[test]
+    fn shell_commands_are_unique_and_their_options_found_by_every_name() {
+        let mut seen = std::collections::HashSet::new();
+        for c in SHELL_COMMANDS {
+            assert!(
+                seen.insert((c.program, c.subcommand)),
+                "{} twice",
+                c.program
+            );
+            for o in c.options {
+                assert!(!o.names.is_empty(), "{}", c.program);
+                for name in o.names {
+                    assert!(name.starts_with('-'), "{name}");
+                    let found = crate::knowledge::shell_option(c, name).map(|f| f.names);
+                    assert_eq!(found, Some(o.names), "{} {name}", c.program);
+                }
+            }
+        }
+        let install = crate::knowledge::shell_command("pip3", Some("install"));
+        assert_eq!(install.map(|c| c.program), Some("pip"));
+        assert!(crate::knowledge::shell_command("apt-get", Some("remove")).is_none());
+        assert!(crate::knowledge::shell_command("curl", Some("https://x")).is_some());
+        let progress = crate::knowledge::shell_command("wget", None)
+            .and_then(|c| crate::knowledge::shell_option(c, "--progress=dot:giga"));
+        assert!(progress.is_some());
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod data;
 
 pub use data::{
     AUTOMATIC_ARGS, CHECKS, DIRECTIVES, FORMS, INSTRUCTIONS, MOUNT_TYPES, PLATFORMS, PROXY_ARGS,
-    SIGNALS,
+    SHELL_COMMANDS, SIGNALS,
 };
 
 /// A Dockerfile instruction.
@@ -107,6 +107,49 @@ pub struct Forms {
     pub cmd_entrypoint: &'static str,
 }
 
+/// A shell command of a RUN line (`apt-get install`, `curl`) with the options worth knowing.
+#[derive(Debug)]
+pub struct ShellCommand {
+    /// The program's name without its directory, e.g. `apt-get`.
+    pub program: &'static str,
+    /// The subcommand, e.g. `install`; `None` for a program without subcommands.
+    pub subcommand: Option<&'static str>,
+    /// Markdown.
+    pub docs: &'static str,
+    pub options: &'static [ShellOption],
+}
+
+/// An option of a [`ShellCommand`].
+#[derive(Debug)]
+pub struct ShellOption {
+    /// Its spellings, the one completion offers first (`--no-install-recommends`; `-o pipefail`
+    /// for an option with its value).
+    pub names: &'static [&'static str],
+    /// Markdown.
+    pub docs: &'static str,
+}
+
+/// The shell command run as `program` (a name, `pip3` counting as `pip`) with `subcommand`, the
+/// first argument that is not an option.
+pub fn shell_command(program: &str, subcommand: Option<&str>) -> Option<&'static ShellCommand> {
+    let program = match program.strip_prefix("pip") {
+        Some(version) if version.bytes().all(|b| b.is_ascii_digit() || b == b'.') => "pip",
+        _ => program,
+    };
+    SHELL_COMMANDS
+        .iter()
+        .find(|c| c.program == program && (c.subcommand.is_none() || c.subcommand == subcommand))
+}
+
+/// The option of `command` spelled `name` (`--progress` for `--progress=dot`).
+pub fn shell_option(command: &'static ShellCommand, name: &str) -> Option<&'static ShellOption> {
+    let name = match name.split_once('=') {
+        Some((before, _)) if before.starts_with("--") => before,
+        _ => name,
+    };
+    command.options.iter().find(|o| o.names.contains(&name))
+}
+
 /// The instruction named `name`, in any case.
 pub fn instruction(name: &str) -> Option<&'static Instruction> {
     INSTRUCTIONS
@@ -137,4 +180,19 @@ pub fn predefined_arg(name: &str) -> Option<&'static PredefinedArg> {
         .iter()
         .chain(PROXY_ARGS)
         .find(|a| a.name == name)
+}
+
+/// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.dockerfile`,
+/// `*.Dockerfile`, `Dockerfile.*` and `Containerfile.*` (any case of the word), but not the
+/// per-Dockerfile ignore file `Dockerfile.dockerignore`.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".dockerignore") {
+        return false;
+    }
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile") && lower.len() > ".dockerfile".len()
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
 }

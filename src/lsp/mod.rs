@@ -3,7 +3,8 @@
 //! [`convert`] is the only module that knows LSP positions; [`server`] holds the open documents
 //! and the handlers; [`settings`] finds and reads the settings files; [`actions`] picks the
 //! fixes a code action offers; [`registry`] adds tags, image facts and the pin command from
-//! registries (never on the path of an edit). Logs go to stderr, never stdout, which carries the protocol.
+//! registries (never on the path of an edit); [`workspace_images`] offers the images the
+//! workspace already uses after `FROM `. Logs go to stderr, never stdout, which carries the protocol.
 
 pub mod actions;
 pub mod convert;
@@ -13,6 +14,7 @@ pub mod registry;
 pub mod semantic;
 pub mod server;
 pub mod settings;
+pub mod workspace_images;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -251,7 +251,6 @@ pub fn tag_completion(
             detail: Some(format!("tag of {}", reference.familiar_name())),
             // Version order, kept by the editor's sort.
             sort_text: Some(format!("{:05}", items.len())),
-            filter_text: Some(tag.clone()),
             text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
                 range: replace,
                 new_text: tag.clone(),

@@ -40,6 +40,7 @@ use super::memory;
 use super::registry::{self as registries, Registries};
 use super::semantic;
 use super::settings::{self, DocumentSettings, EditorSettings, FileCache};
+use super::workspace_images::{self, WorkspaceImages};
 use crate::analysis::{Analysis, Memo as AnalysisMemo};
 use crate::completion::CompletionConfig;
 use crate::config::ConfigProblem;
@@ -236,6 +237,8 @@ struct State {
     publishing: tokio::sync::Mutex<()>,
     /// Registry access and its caches (see [`super::registry`]).
     registries: Arc<Registries>,
+    /// The base images of the Dockerfiles under the workspace folders.
+    workspace_images: Arc<WorkspaceImages>,
 }
 
 impl State {
@@ -585,6 +588,7 @@ impl Server {
             revisions: AtomicU64::new(0),
             publishing: tokio::sync::Mutex::new(()),
             registries: Arc::new(Registries::default()),
+            workspace_images: Arc::new(WorkspaceImages::default()),
         });
         let publishing = publish_diagnostics(state.clone(), receiver);
         let updates = registry_updates(state.clone());
@@ -1041,40 +1045,68 @@ impl Server {
         self.state.registries.for_settings(&settings.registry)
     }
 
-    /// The cached tags of the image for a completion in a FROM's tag, instead of `items`.
-    fn with_tags(
-        &self,
-        params: &lsp::CompletionParams,
-        items: Option<Vec<lsp::CompletionItem>>,
-    ) -> Option<lsp::CompletionResponse> {
+    /// The cached tags of the image for a completion in a FROM's tag; `None` elsewhere. Asked
+    /// before the analysis's completion, which has nothing that fits in a tag.
+    fn tag_list(&self, params: &lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
         let position = &params.text_document_position;
         let uri = &position.text_document.uri;
-        let Ok(Some(snapshot)) = self.state.snapshot(uri) else {
-            return items.map(lsp::CompletionResponse::Array);
-        };
+        let snapshot = self.state.snapshot(uri).ok()??;
         let encoding = self.config().encoding;
         let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
-        let tags = registries::in_base_image(&snapshot.analysis, offset)
-            .then(|| self.registry_for(uri))
-            .flatten()
-            .and_then(|registry| {
-                registries::tag_completion(
-                    &self.state.registries.updated,
-                    &registry,
-                    &snapshot.analysis,
-                    &snapshot.rope,
-                    offset,
-                    encoding,
-                )
-            });
-        let Some((tags, is_incomplete)) = tags else {
-            return items.map(lsp::CompletionResponse::Array);
-        };
-        // In a tag, the image and stage names the analysis offers do not fit: tags only.
+        if !registries::in_base_image(&snapshot.analysis, offset) {
+            return None;
+        }
+        let registry = self.registry_for(uri)?;
+        let (tags, is_incomplete) = registries::tag_completion(
+            &self.state.registries.updated,
+            &registry,
+            &snapshot.analysis,
+            &snapshot.rope,
+            offset,
+            encoding,
+        )?;
         Some(lsp::CompletionResponse::List(lsp::CompletionList {
             is_incomplete,
             items: tags,
         }))
+    }
+
+    /// `items` with the images the workspace uses, at the image of a FROM.
+    fn with_workspace_images(
+        &self,
+        params: &lsp::CompletionParams,
+        items: Vec<lsp::CompletionItem>,
+    ) -> lsp::CompletionResponse {
+        let position = &params.text_document_position;
+        let uri = &position.text_document.uri;
+        let Ok(Some(snapshot)) = self.state.snapshot(uri) else {
+            return lsp::CompletionResponse::Array(items);
+        };
+        let encoding = self.config().encoding;
+        let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
+        if workspace_images::image_at(snapshot.analysis.text(), offset).is_none() {
+            return lsp::CompletionResponse::Array(items);
+        }
+        let mut open: Vec<(Option<PathBuf>, Vec<String>)> = self
+            .documents()
+            .iter()
+            .filter(|(other, _)| *other != uri)
+            .filter_map(|(other, entry)| {
+                let images = workspace_images::base_images(entry.analysis.as_ref()?, None);
+                Some((settings::file_path(other), images))
+            })
+            .collect();
+        let mine = workspace_images::base_images(&snapshot.analysis, Some(offset));
+        open.push((settings::file_path(uri), mine));
+        workspace_images::complete(
+            &self.state.workspace_images.files(),
+            &open,
+            &snapshot.analysis,
+            &snapshot.rope,
+            offset,
+            encoding,
+            items,
+        )
     }
 
     /// Adds what the registry says about the image to the hover of a base image.
@@ -1225,6 +1257,9 @@ impl Server {
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let mut config = ClientConfig::from_capabilities(&params.capabilities);
+        self.state
+            .workspace_images
+            .set_folders(workspace_images::folders(&params));
         // Diagnostics are pushed unless the client can pull and the user chose it with
         // `"diagnosticMode": "pull"`: pushing is what every client understands and lets a
         // keystroke's diagnostics arrive without a request.
@@ -1467,9 +1502,12 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
+        if let Some(tags) = self.tag_list(&params) {
+            return Ok(Some(tags));
+        }
         let (items, note) = self.completion_items(&params);
         self.log_to_client(note.into_iter().collect()).await;
-        Ok(self.with_tags(&params, items?))
+        Ok(items?.map(|items| self.with_workspace_images(&params, items)))
     }
 
     async fn completion_resolve(

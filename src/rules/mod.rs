@@ -385,13 +385,15 @@ impl<'a> Context<'a> {
             .filter(|n| n.byte_range() == instruction.range && n.kind().ends_with("_instruction"))
     }
 
-    /// The shell scripts of the RUN instructions to check (all, or those in focus), parsed
-    /// once per snapshot and shared by every rule.
-    pub fn scripts(&self) -> impl Iterator<Item = &'a Script> + '_ {
-        self.snapshot
-            .scripts()
-            .iter()
-            .filter(|script| self.checks_instruction(script.instruction))
+    /// The shell scripts of the RUN instructions to check (all, or those in focus), each parsed
+    /// once per snapshot (or reused from the one before an edit) and shared by every rule.
+    pub fn scripts(&self) -> impl Iterator<Item = &'a Script> + 'a {
+        let snapshot = self.snapshot;
+        every_or_focused(
+            || snapshot.scripts().iter(),
+            self.focus.map(|f| f.instructions.as_slice()),
+            move |index| snapshot.script(index),
+        )
     }
 
     /// The nodes of a script's tree by kind, listed once per analysis.
@@ -409,29 +411,21 @@ impl<'a> Context<'a> {
     /// The instructions to check with their index: all of them, or those in focus.
     pub fn instructions(&self) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
         let all = &self.model.instructions;
-        let (every, focused) = match self.focus {
-            None => (Some(all.iter().enumerate()), None),
-            Some(focus) => (None, Some(focus.instructions.iter())),
-        };
-        let focused = focused
-            .into_iter()
-            .flatten()
-            .filter_map(move |&index| Some((index, all.get(index)?)));
-        every.into_iter().flatten().chain(focused)
+        every_or_focused(
+            || all.iter().enumerate(),
+            self.focus.map(|f| f.instructions.as_slice()),
+            move |index| Some((index, all.get(index)?)),
+        )
     }
 
     /// The stages to check: all of them, or those in focus.
     pub fn stages(&self) -> impl Iterator<Item = &'a Stage> + 'a {
         let all = &self.model.stages;
-        let (every, focused) = match self.focus {
-            None => (Some(all.iter()), None),
-            Some(focus) => (None, Some(focus.stages.iter())),
-        };
-        let focused = focused
-            .into_iter()
-            .flatten()
-            .filter_map(move |&index| all.get(index));
-        every.into_iter().flatten().chain(focused)
+        every_or_focused(
+            || all.iter(),
+            self.focus.map(|f| f.stages.as_slice()),
+            move |index| all.get(index),
+        )
     }
 
     /// Whether the instruction with this index is to be checked.
@@ -449,6 +443,27 @@ impl<'a> Context<'a> {
     pub fn line_of(&self, offset: usize) -> usize {
         self.model.line_of(offset)
     }
+}
+
+/// `every()` without a focus, else what `look_up` finds for each focused index; `every` is
+/// called only when needed (listing every script parses them all).
+fn every_or_focused<'a, T, I>(
+    every: impl FnOnce() -> I,
+    focused: Option<&'a [usize]>,
+    look_up: impl Fn(usize) -> Option<T> + 'a,
+) -> impl Iterator<Item = T> + 'a
+where
+    I: Iterator<Item = T> + 'a,
+{
+    let every = match focused {
+        None => Some(every()),
+        Some(_) => None,
+    };
+    let focused = focused
+        .into_iter()
+        .flatten()
+        .filter_map(move |&index| look_up(index));
+    every.into_iter().flatten().chain(focused)
 }
 
 /// A problem a rule found.

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod fake;
+pub mod token;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -35,6 +36,8 @@ pub struct Registry {
     pub host: String,
     /// User name and password when the registry wants basic auth.
     pub basic: Option<(String, String)>,
+    /// A token that may push, when the registry wants tokens.
+    pub bearer: Option<String>,
 }
 
 /// What the seeding pushed.
@@ -68,16 +71,23 @@ fn temp_dir(name: &str) -> PathBuf {
 impl Registry {
     /// Starts a registry without authentication.
     pub fn start() -> Registry {
-        Registry::start_with(None)
+        Registry::start_with(None, None)
     }
 
     /// Starts a registry that asks for `user`/`password` with basic auth (an htpasswd file made
     /// with `htpasswd -B`).
     pub fn start_with_basic(user: &str, password: &str) -> Registry {
-        Registry::start_with(Some((user, password)))
+        Registry::start_with(Some((user, password)), None)
     }
 
-    fn start_with(basic: Option<(&str, &str)>) -> Registry {
+    /// Starts a registry that wants bearer tokens from `server`, and trusts its certificate.
+    pub fn start_with_token(server: &token::TokenServer) -> Registry {
+        let mut registry = Registry::start_with(None, Some(server.registry_config()));
+        registry.bearer = Some(server.push_token(REPOSITORY));
+        registry
+    }
+
+    fn start_with(basic: Option<(&str, &str)>, auth: Option<String>) -> Registry {
         let dir = temp_dir("registry");
         let mut config = format!(
             "version: 0.1\nlog:\n  level: info\n  formatter: text\nstorage:\n  filesystem:\n    \
@@ -95,6 +105,9 @@ impl Registry {
                 "auth:\n  htpasswd:\n    realm: dockls-tests\n    path: {}\n",
                 dir.join("htpasswd").display()
             ));
+        }
+        if let Some(auth) = auth {
+            config.push_str(&auth);
         }
         std::fs::write(dir.join("config.yml"), config).unwrap();
         let mut child = Command::new("docker-registry")
@@ -136,6 +149,7 @@ impl Registry {
             dir,
             host,
             basic: basic.map(|(u, p)| (u.to_owned(), p.to_owned())),
+            bearer: None,
         }
     }
 
@@ -156,9 +170,10 @@ impl Registry {
     }
 
     fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.basic {
-            Some((user, password)) => request.basic_auth(user, Some(password)),
-            None => request,
+        match (&self.basic, &self.bearer) {
+            (Some((user, password)), _) => request.basic_auth(user, Some(password)),
+            (None, Some(token)) => request.bearer_auth(token),
+            (None, None) => request,
         }
     }
 

@@ -2,6 +2,7 @@
 # End-to-end test of the dockls VS Code extension in the real VS Code workbench:
 # code-server@4.100.3 driven in Debian's Chromium with playwright-core.
 # Usage: tests/editors/vscode/run.sh   (from anywhere; exits non-zero on any failed check)
+# Runs e2e.js (language features) and registry.js (registry features, with workbench.js).
 # Env: DOCKLS_VSIX overrides the .vsix under test (default: editors/vscode/dockls-0.1.0.vsix,
 # packaged first when missing or older than target/release/dockls).
 # DOCKLS_E2E_WORK (default /tmp/vscode-e2e-work) holds code-server and playwright-core.
@@ -12,9 +13,9 @@ WORK="${DOCKLS_E2E_WORK:-/tmp/vscode-e2e-work}"
 ART="$HERE/artifacts"
 mkdir -p "$WORK" "$ART"
 
-# 1. System packages (chromium, ripgrep, libkrb5-dev, a C/C++ toolchain) when missing; the apt
-# step needs root or passwordless sudo.
-"$ROOT/.ci/setup" vscode
+# 1. System packages (chromium, ripgrep, libkrb5-dev, a C/C++ toolchain, docker-registry for
+# registry.js) when missing; the apt step needs root or passwordless sudo.
+"$ROOT/.ci/setup" vscode registry
 
 # 2. code-server and playwright-core.
 export npm_config_nodedir=/usr npm_config_yes=true npm_config_unsafe_perm=true
@@ -51,4 +52,9 @@ fi
 # 4. Run.
 export DOCKLS_BIN="$BIN" DOCKLS_VSIX="$VSIX" DOCKLS_ART="$ART" CODE_SERVER="$CS"
 export NODE_PATH="$WORK/node_modules"
-exec node "$HERE/e2e.js"
+# e2e.js: the language features; registry.js: tag completion and the pin fix against a registry
+# on 127.0.0.1 (tests/editors/registry.py). Both run; the status fails when either fails.
+status=0
+node "$HERE/e2e.js" || status=1
+node "$HERE/registry.js" || status=1
+exit $status
