@@ -1026,12 +1026,13 @@ impl Script {
             if s.script >= end {
                 break;
             }
+            let source = self.base + s.source;
             let piece = if s.verbatim() {
                 let from = range.start.max(s.script) - s.script;
                 let to = end.min(s.script + s.len) - s.script;
-                s.source + from..s.source + to
+                source + from..source + to
             } else {
-                s.source..s.source + s.source_len
+                source..source + s.source_len
             };
             match pieces.last_mut() {
                 Some(last) if last.end == piece.start => last.end = piece.end,
@@ -1044,6 +1045,8 @@ impl Script {
     /// The smallest script range holding every script byte that comes from `source` (a range
     /// of the Dockerfile); empty when none does.
     pub fn script_range(&self, source: Range<usize>) -> Range<usize> {
+        // Segments hold offsets from the script's base, the RUN's start.
+        let source = source.start.saturating_sub(self.base)..source.end.saturating_sub(self.base);
         let first = self
             .segments
             .partition_point(|s| s.source + s.source_len <= source.start);
@@ -1071,6 +1074,9 @@ impl Script {
     /// `None` when the cursor is not on text copied into the script (on a line continuation, a
     /// comment line inside one, inside a JSON escape sequence, or outside the script).
     pub fn script_offset(&self, source: usize) -> Option<usize> {
+        // Segments hold offsets from the script's base (the RUN's start), so that a script
+        // reused after an edit above it moves with its RUN.
+        let source = source.checked_sub(self.base)?;
         let index = self
             .segments
             .partition_point(|s| s.source + s.source_len < source);
