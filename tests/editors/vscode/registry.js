@@ -3,7 +3,9 @@
 // OCI index of two platforms, 1.0 one manifest):
 //   1. Ctrl+Space after `FROM HOST/team/app:` lists exactly 2.0, 1.0, latest, in that order, and
 //      accepting the first writes `FROM HOST/team/app:2.0`;
-//   2. the quick fix "Pin to the digest the tag points at now" on `FROM HOST/team/app` makes the
+//   2. on a new line, Ctrl+Space after `FROM ` offers the images the workspace uses (this file's
+//      and the Containerfile's);
+//   3. the quick fix "Pin to the digest the tag points at now" on `FROM HOST/team/app` makes the
 //      line `FROM HOST/team/app:latest@DIGEST`, DIGEST being the index digest the registry reported.
 // Started by run.sh after e2e.js.
 'use strict';
@@ -70,6 +72,25 @@ async function completion(checks, page, host) {
   after = await editorLines(editor);
   checks.record('accepting the first tag writes it after the colon', after.includes(`${line}2.0`), JSON.stringify(after));
   await page.keyboard.press('Control+S');
+
+  // A second FROM: the images the workspace uses, from this document and from the
+  // Containerfile on disk (found by the server's walk in the background, so ask again until
+  // it has run).
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('FROM ');
+  const wanted = [`${host}/team/app:2.0`, `${host}/team/app`];
+  labels = [];
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Control+Space');
+    labels = await suggestions(page);
+    if (wanted.every((w) => labels.includes(w))) break;
+    await page.keyboard.press('Escape');
+    await sleep(500);
+  }
+  await page.screenshot({ path: path.join(env.art, 'registry-1b-workspace-images.png') });
+  checks.record('after `FROM ` the images of the workspace are offered', wanted.every((w) => labels.includes(w)), labels.join(','));
+  await page.keyboard.press('Escape');
 }
 
 async function pin(checks, page, host, index) {
@@ -130,7 +151,7 @@ const checks = new Checks();
 const deadline = setTimeout(() => { console.log('FAIL: overall timeout (240 s)'); process.exit(2); }, 240000);
 main(checks).then(() => {
   clearTimeout(deadline);
-  process.exit(checks.status(4));
+  process.exit(checks.status(5));
 }, (e) => {
   clearTimeout(deadline);
   console.log('FAIL: ' + (e && e.stack || e));
