@@ -49,6 +49,7 @@ fn check_cd(context: &Context, report: &mut Report) {
         if sets_errexit(script) {
             continue;
         }
+        let nodes = context.script_nodes(script);
         for command in nodes_of(context, script, &["command"]) {
             let is_cd = command
                 .child_by_field_name("name")
@@ -56,11 +57,12 @@ fn check_cd(context: &Context, report: &mut Report) {
             if !is_cd {
                 continue;
             }
-            let statement = match command.parent() {
-                Some(p) if p.kind() == "redirected_statement" => p,
-                _ => command,
+            let up = nodes.ancestors(command);
+            let (statement, up) = match up.first() {
+                Some(p) if p.kind() == "redirected_statement" => (*p, &up[1..]),
+                _ => (command, up),
             };
-            if status_is_checked(statement) {
+            if status_is_checked(statement, up) {
                 continue;
             }
             let end = script.source_range(statement.byte_range()).end;
@@ -80,11 +82,12 @@ fn check_cd(context: &Context, report: &mut Report) {
     }
 }
 
-/// Whether the exit status of a statement decides something: it is followed by `&&` or
-/// `||`, or it is (part of) the condition of an `if`, `elif`, `while` or `until`, or negated.
-fn status_is_checked(statement: Node) -> bool {
+/// Whether the exit status of a statement decides something, given its ancestors: it is
+/// followed by `&&` or `||`, or it is (part of) the condition of an `if`, `elif`, `while` or
+/// `until`, or negated.
+fn status_is_checked(statement: Node, up: &[Node]) -> bool {
     let mut current = statement;
-    while let Some(parent) = current.parent() {
+    for parent in up.iter().copied() {
         match parent.kind() {
             "list" => {
                 let last = parent.named_child(parent.named_child_count().saturating_sub(1) as u32);
@@ -151,8 +154,10 @@ fn check_negation(context: &Context, report: &mut Report) {
         if !sets_errexit(script) {
             continue;
         }
+        let nodes = context.script_nodes(script);
         for negated in nodes_of(context, script, &["negated_command"]) {
-            if status_is_checked_outside(negated) || is_last_statement(negated) {
+            let up = nodes.ancestors(negated);
+            if status_is_checked_outside(negated, up) || is_last_statement(negated, up) {
                 continue;
             }
             let Some(bang) = negated.child(0).filter(|b| b.kind() == "!") else {
@@ -166,15 +171,16 @@ fn check_negation(context: &Context, report: &mut Report) {
     }
 }
 
-/// Whether a negated command is a condition or part of a list, pipeline or substitution.
-fn status_is_checked_outside(node: Node) -> bool {
+/// Whether a negated command is a condition or part of a list, pipeline or substitution,
+/// given its ancestors.
+fn status_is_checked_outside(node: Node, up: &[Node]) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for (i, parent) in up.iter().copied().enumerate() {
         match parent.kind() {
             "redirected_statement" => current = parent,
             "list" | "pipeline" | "command_substitution" => return true,
             "if_statement" | "elif_clause" | "while_statement" => {
-                return status_is_checked(current);
+                return status_is_checked(current, &up[i..]);
             }
             _ => return false,
         }
@@ -182,10 +188,11 @@ fn status_is_checked_outside(node: Node) -> bool {
     false
 }
 
-/// Whether a statement is the last one of the script, whose status is the RUN's.
-fn is_last_statement(node: Node) -> bool {
+/// Whether a statement is the last one of the script, whose status is the RUN's, given its
+/// ancestors.
+fn is_last_statement(node: Node, up: &[Node]) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for parent in up.iter().copied() {
         if parent.kind() == "program" {
             let mut next = current.next_named_sibling();
             while next.is_some_and(|n| n.kind() == "comment") {
