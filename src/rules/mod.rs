@@ -277,7 +277,7 @@ const WITH_ANCESTORS: &[&str] = &[
 ];
 
 /// How many ancestors [`ScriptNodes`] keeps of a node.
-const ANCESTORS: usize = 16;
+pub const ANCESTORS: usize = 16;
 
 /// tree-sitter-bash, whose kind names live as long as the program.
 fn bash() -> &'static tree_sitter::Language {

@@ -13,9 +13,9 @@ pub static CD_UNCHECKED: Rule = Rule {
     name: "cd-without-exit",
     summary: "cd whose failure is not checked",
     docs: "\
-Reports a `cd` whose failure nothing notices: not followed by `&&` or `||`, not the \
-condition of an `if` or `while`, in a RUN that does not `set -e`. The ShellCheck code is \
-SC2164.
+Reports a `cd` whose failure nothing notices: neither it nor a loop or `if` holding it is \
+followed by `&&` or `||` or is the condition of an `if` or `while`, in a RUN that does not \
+`set -e`. `cd ..` is not reported. The ShellCheck code is SC2164.
 
 **Why:** when the directory is missing, `cd` fails, the commands after it run in the \
 directory the RUN started in, and `rm -rf *` there removes the wrong files.
@@ -54,7 +54,11 @@ fn check_cd(context: &Context, report: &mut Report) {
             let is_cd = command
                 .child_by_field_name("name")
                 .is_some_and(|n| script.node_text(n) == "cd");
-            if !is_cd {
+            // `cd ..` goes back where a `cd` came from, which exists.
+            let back = command
+                .child_by_field_name("argument")
+                .is_some_and(|a| script.node_text(a) == "..");
+            if !is_cd || back {
                 continue;
             }
             let up = nodes.ancestors(command);
@@ -82,9 +86,11 @@ fn check_cd(context: &Context, report: &mut Report) {
     }
 }
 
-/// Whether the exit status of a statement decides something, given its ancestors: it is
-/// followed by `&&` or `||`, or it is (part of) the condition of an `if`, `elif`, `while` or
-/// `until`, or negated.
+/// Whether the exit status of a statement decides something, given its ancestors: it or a
+/// statement holding it is followed by `&&` or `||`, or is the condition of an `if`, `elif`,
+/// `while` or `until`, or is negated. As in ShellCheck, a `cd` anywhere inside a loop or `if`
+/// that is followed by `&&` counts as checked. Beyond the ancestors known, it counts as
+/// checked too, so as not to report what cannot be seen.
 fn status_is_checked(statement: Node, up: &[Node]) -> bool {
     let mut current = statement;
     for parent in up.iter().copied() {
@@ -94,9 +100,7 @@ fn status_is_checked(statement: Node, up: &[Node]) -> bool {
                 if last != Some(current) {
                     return true;
                 }
-                current = parent;
             }
-            "redirected_statement" => current = parent,
             "negated_command" => return true,
             "if_statement" | "elif_clause" | "while_statement" => {
                 let body_start = {
@@ -107,12 +111,15 @@ fn status_is_checked(statement: Node, up: &[Node]) -> bool {
                         .map(|c| c.start_byte());
                     found
                 };
-                return body_start.is_some_and(|start| current.end_byte() <= start);
+                if body_start.is_some_and(|start| current.end_byte() <= start) {
+                    return true;
+                }
             }
-            _ => return false,
+            _ => {}
         }
+        current = parent;
     }
-    false
+    up.len() >= crate::rules::ANCESTORS
 }
 
 pub static NEGATION_ERREXIT: Rule = Rule {
@@ -405,11 +412,12 @@ mod tests {
     fn cd_unchecked() {
         expect![[r#"
             11..16 "cd /x": when cd fails the commands after it run in the wrong directory: add `|| exit`
-            39..44 "cd /z": when cd fails the commands after it run in the wrong directory: add `|| exit`"#]]
+            187..192 "cd /v": when cd fails the commands after it run in the wrong directory: add `|| exit`"#]]
         .assert_eq(&render(
             &CD_UNCHECKED,
             "FROM a\nRUN cd /x; make && cd /y \\\n && (cd /z) && cd /w && make\n\
-             RUN cd /x || exit 1; if cd /y; then make; fi\nRUN set -eux; cd /x; make\n",
+             RUN cd /x || exit 1; if cd /y; then make; fi\nRUN set -eux; cd /x; make\n\
+             RUN for m in a b; do cd /$m; make; done && echo\nRUN (cd /v; make); cd ..\n",
         ));
         assert_eq!(
             fixed(&CD_UNCHECKED, "FROM a\nRUN cd /src\\\n;make\n"),
