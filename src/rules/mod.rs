@@ -259,7 +259,25 @@ pub struct Context<'a> {
 pub struct ScriptNodes<'a> {
     /// By kind name, sorted by it.
     by_kind: Vec<(&'static str, Vec<Node<'a>>)>,
+    /// The nearest ancestors of the nodes the rules start from (expansions, substitutions,
+    /// single-quoted strings, commands), nearest first, by node id: `Node::parent` searches
+    /// down from the root, which costs as much as the script is deep (a RUN of 5,000 `&&` is
+    /// 5,000 deep).
+    ancestors: HashMap<usize, Vec<Node<'a>>>,
 }
+
+/// The kinds of node whose ancestors [`ScriptNodes`] keeps.
+const WITH_ANCESTORS: &[&str] = &[
+    "simple_expansion",
+    "expansion",
+    "command_substitution",
+    "raw_string",
+    "command",
+    "negated_command",
+];
+
+/// How many ancestors [`ScriptNodes`] keeps of a node.
+pub const ANCESTORS: usize = 16;
 
 /// tree-sitter-bash, whose kind names live as long as the program.
 fn bash() -> &'static tree_sitter::Language {
@@ -270,11 +288,20 @@ fn bash() -> &'static tree_sitter::Language {
 impl<'a> ScriptNodes<'a> {
     fn of(tree: &'a Tree) -> ScriptNodes<'a> {
         let mut by_id: HashMap<u16, Vec<Node<'a>>> = HashMap::new();
+        let mut ancestors: HashMap<usize, Vec<Node<'a>>> = HashMap::new();
+        let mut stack: Vec<Node<'a>> = Vec::new();
         let mut cursor = tree.walk();
         'walk: loop {
             let node = cursor.node();
             by_id.entry(node.kind_id()).or_default().push(node);
+            if node.is_named() && WITH_ANCESTORS.contains(&node.kind()) {
+                ancestors.insert(
+                    node.id(),
+                    stack.iter().rev().take(ANCESTORS).copied().collect(),
+                );
+            }
             if cursor.goto_first_child() {
+                stack.push(node);
                 continue;
             }
             loop {
@@ -284,6 +311,7 @@ impl<'a> ScriptNodes<'a> {
                 if !cursor.goto_parent() {
                     break 'walk;
                 }
+                stack.pop();
             }
         }
         let mut by_kind: Vec<(&'static str, Vec<Node<'a>>)> = by_id
@@ -302,7 +330,16 @@ impl<'a> ScriptNodes<'a> {
                 _ => merged.push((kind, nodes)),
             }
         }
-        ScriptNodes { by_kind: merged }
+        ScriptNodes {
+            by_kind: merged,
+            ancestors,
+        }
+    }
+
+    /// The nearest ancestors of a node of one of the kinds in [`WITH_ANCESTORS`], nearest
+    /// first (at most [`ANCESTORS`] of them); empty for other nodes.
+    pub fn ancestors(&self, node: Node) -> &[Node<'a>] {
+        self.ancestors.get(&node.id()).map_or(&[], Vec::as_slice)
     }
 
     /// The nodes of the given kinds, in document order.

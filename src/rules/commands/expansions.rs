@@ -16,19 +16,19 @@ pub fn nodes_of<'a>(context: &Context<'a>, script: &'a Script, kinds: &[&str]) -
 
 /// Where an expansion (`$x`, `${x}`, `$(...)`) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place<'t> {
+pub enum Place<'t, 'u> {
     /// Inside double quotes, a heredoc body, an arithmetic expression or another expansion:
     /// nothing splits its value.
     Quoted,
-    /// Unquoted, part of this word.
-    Word(Node<'t>),
+    /// Unquoted, part of this word, with the word's ancestors (nearest first).
+    Word(Node<'t>, &'u [Node<'t>]),
 }
 
-/// Where `node` stands: inside double quotes (of its own level of command substitution) or
-/// unquoted in a word.
-pub fn place(node: Node) -> Place {
+/// Where `node` stands, given its ancestors (nearest first): inside double quotes (of its own
+/// level of command substitution) or unquoted in a word.
+pub fn place<'t, 'u>(node: Node<'t>, up: &'u [Node<'t>]) -> Place<'t, 'u> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for (i, parent) in up.iter().enumerate() {
         match parent.kind() {
             "string"
             | "heredoc_body"
@@ -36,41 +36,38 @@ pub fn place(node: Node) -> Place {
             | "expansion"
             | "subscript"
             | "translated_string" => return Place::Quoted,
-            "concatenation" => current = parent,
-            _ => return Place::Word(current),
+            "concatenation" => current = *parent,
+            _ => return Place::Word(current, &up[i..]),
         }
     }
-    Place::Word(current)
+    Place::Word(current, &[])
 }
 
-/// Whether the shell splits a word into fields and expands globs in it: an argument of a
-/// command (not its name), the target of a redirection, the value of an assignment made by
-/// `export`, `local`, `declare` or `readonly` (which dash splits), or an operand of `[ ... ]`.
-/// Not the words of `for ... in`, `case`, `[[ ... ]]`, arrays or plain assignments.
-pub fn is_split(word: Node) -> bool {
-    let Some(parent) = word.parent() else {
+/// Whether the shell splits a word into fields and expands globs in it, given the word's
+/// ancestors (nearest first): an argument of a command (not its name), the target of a
+/// redirection, the value of an assignment made by `export`, `local`, `declare` or `readonly`
+/// (which dash splits), or an operand of `[ ... ]`. Not the words of `for ... in`, `case`,
+/// `[[ ... ]]`, arrays or plain assignments.
+pub fn is_split(word: Node, up: &[Node]) -> bool {
+    let Some(parent) = up.first() else {
         return false;
     };
+    let is_bracket = |test: &Node| test.child(0).is_some_and(|c| c.kind() == "[");
     match parent.kind() {
         "command" => parent.child_by_field_name("name") != Some(word),
         "file_redirect" => parent.child_by_field_name("destination") == Some(word),
-        "variable_assignment" => parent
-            .parent()
-            .is_some_and(|p| p.kind() == "declaration_command"),
+        "variable_assignment" => up.get(1).is_some_and(|p| p.kind() == "declaration_command"),
         "binary_expression" | "unary_expression" | "parenthesized_expression" => {
-            let mut node = parent;
-            while matches!(
-                node.kind(),
-                "binary_expression" | "unary_expression" | "parenthesized_expression"
-            ) {
-                let Some(up) = node.parent() else {
-                    return false;
-                };
-                node = up;
+            for node in &up[1..] {
+                match node.kind() {
+                    "binary_expression" | "unary_expression" | "parenthesized_expression" => {}
+                    "test_command" => return is_bracket(node),
+                    _ => return false,
+                }
             }
-            node.kind() == "test_command" && node.child(0).is_some_and(|c| c.kind() == "[")
+            false
         }
-        "test_command" => parent.child(0).is_some_and(|c| c.kind() == "["),
+        "test_command" => is_bracket(parent),
         _ => false,
     }
 }

@@ -13,9 +13,9 @@ pub static CD_UNCHECKED: Rule = Rule {
     name: "cd-without-exit",
     summary: "cd whose failure is not checked",
     docs: "\
-Reports a `cd` whose failure nothing notices: not followed by `&&` or `||`, not the \
-condition of an `if` or `while`, in a RUN that does not `set -e`. The ShellCheck code is \
-SC2164.
+Reports a `cd` whose failure nothing notices: neither it nor a loop or `if` holding it is \
+followed by `&&` or `||` or is the condition of an `if` or `while`, in a RUN that does not \
+`set -e`. `cd ..` is not reported. The ShellCheck code is SC2164.
 
 **Why:** when the directory is missing, `cd` fails, the commands after it run in the \
 directory the RUN started in, and `rm -rf *` there removes the wrong files.
@@ -49,18 +49,24 @@ fn check_cd(context: &Context, report: &mut Report) {
         if sets_errexit(script) {
             continue;
         }
+        let nodes = context.script_nodes(script);
         for command in nodes_of(context, script, &["command"]) {
             let is_cd = command
                 .child_by_field_name("name")
                 .is_some_and(|n| script.node_text(n) == "cd");
-            if !is_cd {
+            // `cd ..` goes back where a `cd` came from, which exists.
+            let back = command
+                .child_by_field_name("argument")
+                .is_some_and(|a| script.node_text(a) == "..");
+            if !is_cd || back {
                 continue;
             }
-            let statement = match command.parent() {
-                Some(p) if p.kind() == "redirected_statement" => p,
-                _ => command,
+            let up = nodes.ancestors(command);
+            let (statement, up) = match up.first() {
+                Some(p) if p.kind() == "redirected_statement" => (*p, &up[1..]),
+                _ => (command, up),
             };
-            if status_is_checked(statement) {
+            if status_is_checked(statement, up) {
                 continue;
             }
             let end = script.source_range(statement.byte_range()).end;
@@ -80,20 +86,21 @@ fn check_cd(context: &Context, report: &mut Report) {
     }
 }
 
-/// Whether the exit status of a statement decides something: it is followed by `&&` or
-/// `||`, or it is (part of) the condition of an `if`, `elif`, `while` or `until`, or negated.
-fn status_is_checked(statement: Node) -> bool {
+/// Whether the exit status of a statement decides something, given its ancestors: it or a
+/// statement holding it is followed by `&&` or `||`, or is the condition of an `if`, `elif`,
+/// `while` or `until`, or is negated. As in ShellCheck, a `cd` anywhere inside a loop or `if`
+/// that is followed by `&&` counts as checked. Beyond the ancestors known, it counts as
+/// checked too, so as not to report what cannot be seen.
+fn status_is_checked(statement: Node, up: &[Node]) -> bool {
     let mut current = statement;
-    while let Some(parent) = current.parent() {
+    for parent in up.iter().copied() {
         match parent.kind() {
             "list" => {
                 let last = parent.named_child(parent.named_child_count().saturating_sub(1) as u32);
                 if last != Some(current) {
                     return true;
                 }
-                current = parent;
             }
-            "redirected_statement" => current = parent,
             "negated_command" => return true,
             "if_statement" | "elif_clause" | "while_statement" => {
                 let body_start = {
@@ -104,12 +111,15 @@ fn status_is_checked(statement: Node) -> bool {
                         .map(|c| c.start_byte());
                     found
                 };
-                return body_start.is_some_and(|start| current.end_byte() <= start);
+                if body_start.is_some_and(|start| current.end_byte() <= start) {
+                    return true;
+                }
             }
-            _ => return false,
+            _ => {}
         }
+        current = parent;
     }
-    false
+    up.len() >= crate::rules::ANCESTORS
 }
 
 pub static NEGATION_ERREXIT: Rule = Rule {
@@ -151,8 +161,10 @@ fn check_negation(context: &Context, report: &mut Report) {
         if !sets_errexit(script) {
             continue;
         }
+        let nodes = context.script_nodes(script);
         for negated in nodes_of(context, script, &["negated_command"]) {
-            if status_is_checked_outside(negated) || is_last_statement(negated) {
+            let up = nodes.ancestors(negated);
+            if status_is_checked_outside(negated, up) || is_last_statement(negated, up) {
                 continue;
             }
             let Some(bang) = negated.child(0).filter(|b| b.kind() == "!") else {
@@ -166,15 +178,16 @@ fn check_negation(context: &Context, report: &mut Report) {
     }
 }
 
-/// Whether a negated command is a condition or part of a list, pipeline or substitution.
-fn status_is_checked_outside(node: Node) -> bool {
+/// Whether a negated command is a condition or part of a list, pipeline or substitution,
+/// given its ancestors.
+fn status_is_checked_outside(node: Node, up: &[Node]) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for (i, parent) in up.iter().copied().enumerate() {
         match parent.kind() {
             "redirected_statement" => current = parent,
             "list" | "pipeline" | "command_substitution" => return true,
             "if_statement" | "elif_clause" | "while_statement" => {
-                return status_is_checked(current);
+                return status_is_checked(current, &up[i..]);
             }
             _ => return false,
         }
@@ -182,10 +195,11 @@ fn status_is_checked_outside(node: Node) -> bool {
     false
 }
 
-/// Whether a statement is the last one of the script, whose status is the RUN's.
-fn is_last_statement(node: Node) -> bool {
+/// Whether a statement is the last one of the script, whose status is the RUN's, given its
+/// ancestors.
+fn is_last_statement(node: Node, up: &[Node]) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for parent in up.iter().copied() {
         if parent.kind() == "program" {
             let mut next = current.next_named_sibling();
             while next.is_some_and(|n| n.kind() == "comment") {
@@ -398,11 +412,12 @@ mod tests {
     fn cd_unchecked() {
         expect![[r#"
             11..16 "cd /x": when cd fails the commands after it run in the wrong directory: add `|| exit`
-            39..44 "cd /z": when cd fails the commands after it run in the wrong directory: add `|| exit`"#]]
+            187..192 "cd /v": when cd fails the commands after it run in the wrong directory: add `|| exit`"#]]
         .assert_eq(&render(
             &CD_UNCHECKED,
             "FROM a\nRUN cd /x; make && cd /y \\\n && (cd /z) && cd /w && make\n\
-             RUN cd /x || exit 1; if cd /y; then make; fi\nRUN set -eux; cd /x; make\n",
+             RUN cd /x || exit 1; if cd /y; then make; fi\nRUN set -eux; cd /x; make\n\
+             RUN for m in a b; do cd /$m; make; done && echo\nRUN (cd /v; make); cd ..\n",
         ));
         assert_eq!(
             fixed(&CD_UNCHECKED, "FROM a\nRUN cd /src\\\n;make\n"),

@@ -62,11 +62,12 @@ fn check_unquoted_variable(context: &Context, report: &mut Report) {
             continue;
         }
         let variables = Variables::of(context, script);
+        let nodes = context.script_nodes(script);
         for node in expansions {
-            let Place::Word(word) = place(node) else {
+            let Place::Word(word, up) = place(node, nodes.ancestors(node)) else {
                 continue;
             };
-            if !is_split(word) {
+            if !is_split(word, up) {
                 continue;
             }
             let Some(p) = parameter(node, &script.text) else {
@@ -134,11 +135,12 @@ packages.txt)` means to split.",
 
 fn check_unquoted_substitution(context: &Context, report: &mut Report) {
     for script in context.scripts() {
+        let nodes = context.script_nodes(script);
         for node in nodes_of(context, script, &["command_substitution"]) {
-            let Place::Word(word) = place(node) else {
+            let Place::Word(word, up) = place(node, nodes.ancestors(node)) else {
                 continue;
             };
-            if !is_split(word) {
+            if !is_split(word, up) {
                 continue;
             }
             let mut cursor = node.walk();
@@ -229,13 +231,15 @@ const EXPANDS_ITSELF: &[&str] = &[
 
 fn check_single_quoted(context: &Context, report: &mut Report) {
     for script in context.scripts() {
+        let nodes = context.script_nodes(script);
         for node in nodes_of(context, script, &["raw_string"]) {
             let content = script.node_text(node).trim_matches('\'');
-            let sed = command_of(node).is_some_and(|c| program_name(script, c) == Some("sed"));
+            let command = command_of(nodes.ancestors(node));
+            let sed = command.is_some_and(|c| program_name(script, c) == Some("sed"));
             if !looks_expanded(content, sed) {
                 continue;
             }
-            if command_of(node).is_some_and(|c| expands_itself(script, c)) {
+            if command.is_some_and(|c| expands_itself(script, c)) {
                 continue;
             }
             report.add(
@@ -273,13 +277,12 @@ fn looks_expanded(content: &str, sed: bool) -> bool {
     false
 }
 
-/// The simple command a word is an argument of.
-fn command_of(node: Node) -> Option<Node> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
+/// The simple command a word is an argument of, given the word's ancestors.
+fn command_of<'t>(up: &[Node<'t>]) -> Option<Node<'t>> {
+    for parent in up {
         match parent.kind() {
-            "concatenation" => current = parent,
-            "command" => return Some(parent),
+            "concatenation" => {}
+            "command" => return Some(*parent),
             _ => return None,
         }
     }
@@ -404,23 +407,25 @@ fn has_escape(word: Node, script: &Script) -> bool {
                 })
         })
     };
-    nodes_in(word).into_iter().any(|n| match n.kind() {
-        "raw_string" | "string_content" => escape_at(script.node_text(n), true),
-        "word" if n.parent().is_none_or(|p| p.kind() != "string") => {
-            escape_at(script.node_text(n), false)
-        }
-        _ => false,
-    })
+    nodes_in(word)
+        .into_iter()
+        .any(|(n, in_string)| match n.kind() {
+            "raw_string" | "string_content" => escape_at(script.node_text(n), true),
+            "word" if !in_string => escape_at(script.node_text(n), false),
+            _ => false,
+        })
 }
 
-/// A node and everything below it.
-fn nodes_in(node: Node) -> Vec<Node> {
+/// A node and every named node below it, each with whether its parent is a double-quoted
+/// string.
+fn nodes_in(node: Node) -> Vec<(Node, bool)> {
     let mut all = Vec::new();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        all.push(n);
+    let mut stack = vec![(node, false)];
+    while let Some((n, in_string)) = stack.pop() {
+        all.push((n, in_string));
+        let string = n.kind() == "string";
         let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor));
+        stack.extend(n.named_children(&mut cursor).map(|c| (c, string)));
     }
     all
 }

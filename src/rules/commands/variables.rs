@@ -60,6 +60,7 @@ fn check_unassigned(context: &Context, report: &mut Report) {
             continue;
         }
         let variables = Variables::of(context, script);
+        let nodes = context.script_nodes(script);
         for node in expansions {
             let Some(p) = parameter(node, &script.text) else {
                 continue;
@@ -75,7 +76,7 @@ fn check_unassigned(context: &Context, report: &mut Report) {
             ) {
                 continue;
             }
-            if asks_if_set(node, script) || variables.is_assigned(name) {
+            if asks_if_set(nodes.ancestors(node), script) || variables.is_assigned(name) {
                 continue;
             }
             report.add(
@@ -88,12 +89,11 @@ fn check_unassigned(context: &Context, report: &mut Report) {
     }
 }
 
-/// Whether an expansion is the operand of `-z` or `-n` in a test.
-fn asks_if_set(node: tree_sitter::Node, script: &crate::shell::Script) -> bool {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
+/// Whether an expansion is the operand of `-z` or `-n` in a test, given its ancestors.
+fn asks_if_set(up: &[tree_sitter::Node], script: &crate::shell::Script) -> bool {
+    for parent in up {
         match parent.kind() {
-            "string" | "concatenation" => current = parent,
+            "string" | "concatenation" => {}
             "unary_expression" => {
                 return parent
                     .child_by_field_name("operator")
