@@ -7,6 +7,8 @@
 #   corpus (recursively, with the hostile files under invalid/ and the big files under stress/),
 #   cut to 64 KiB, plus every case of the grammar's test/corpus/*.txt, one file each.
 # - jsonrpc: a few LSP sessions, well-formed and damaged, written below.
+# - shell: the saved inputs of tests/data/fuzz/shell/, and the RUN commands of every corpus
+#   file (shell form, continuation lines included, without the `RUN`), one seed per file.
 #
 # Re-running the script replaces the seeds it wrote and keeps what the fuzzers added.
 set -eu
@@ -15,7 +17,7 @@ repo=$(dirname "$here")
 shared=${1:-$repo/../shared/corpus}
 max_seed_bytes=65536
 
-for target in analysis incremental_reparse jsonrpc; do
+for target in analysis incremental_reparse jsonrpc shell; do
     mkdir -p "$here/corpus/$target"
     rm -f "$here/corpus/$target"/seed-*
 done
@@ -33,6 +35,25 @@ for root in "$repo/tests/corpus" "$shared"; do
         add_dockerfile "$file" "$(basename "$root")-${file#"$root"/}"
     done
 done
+
+# RUN commands: a line starting with RUN, without the keyword and its flags, and the lines it
+# continues with a trailing backslash.
+for root in "$repo/tests/corpus" "$shared"; do
+    [ -d "$root" ] || continue
+    find "$root" -type f ! -name '*.tsv' ! -name '*.md' | sort | while read -r file; do
+        name=$(printf '%s' "$(basename "$root")-${file#"$root"/}" | tr -c 'A-Za-z0-9._-' '_')
+        head -c "$max_seed_bytes" "$file" | awk '
+            !going && toupper($1) == "RUN" {
+                sub(/^[ \t]*[Rr][Uu][Nn][ \t]+/, "")
+                while ($1 ~ /^--/) sub(/^--[^ \t]*[ \t]*/, "")
+                going = 1
+            }
+            going { print; going = /\\$/ }
+        ' >"$here/corpus/shell/seed-$name"
+        [ -s "$here/corpus/shell/seed-$name" ] || rm -f "$here/corpus/shell/seed-$name"
+    done
+done
+cp "$repo"/tests/data/fuzz/shell/* "$here/corpus/shell/"
 
 # The grammar's test cases: the input is what lies between a case's second `===` line and its
 # `---` line, without the line break before the `---` line.
@@ -93,6 +114,6 @@ frame "$initialize" >"$jsonrpc/seed-initialize"
 printf 'Content-Length: 100\r\n\r\n{"jsonrpc":"2.0"' >"$jsonrpc/seed-truncated"
 printf 'Content-Length: 2\n\n[]Content-Length: 4\r\n\r\nnull' >"$jsonrpc/seed-not-objects"
 
-for target in analysis incremental_reparse jsonrpc; do
+for target in analysis incremental_reparse jsonrpc shell; do
     echo "$target: $(find "$here/corpus/$target" -name 'seed-*' | wc -l) seeds"
 done

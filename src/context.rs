@@ -420,6 +420,7 @@ impl ShellPlace<'_> {
 pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>> {
     let model = analysis.model();
     let text = analysis.text();
+    let offset = crate::text::floor_char_boundary(text, offset);
     // An instruction's range leaves out the blanks after it, where a word is about to be typed.
     let inside = |i: &crate::model::Instruction| {
         i.range.start <= offset
@@ -430,13 +431,11 @@ pub fn shell_place(analysis: &Snapshot, offset: usize) -> Option<ShellPlace<'_>>
     let is_run = |i: &crate::model::Instruction| {
         i.keyword == "RUN" || i.trigger.as_ref().is_some_and(|t| t.keyword == "RUN")
     };
-    if !model.instructions.iter().any(|i| is_run(i) && inside(i)) {
-        return None;
-    }
-    let script = analysis
-        .scripts()
+    let index = model
+        .instructions
         .iter()
-        .find(|s| model.instructions.get(s.instruction).is_some_and(inside))?;
+        .position(|i| is_run(i) && inside(i))?;
+    let script = analysis.script(index)?;
     // Blanks after the script on its last line, which the command node leaves out, put the
     // cursor past every word.
     let mut past_words = false;

@@ -7,15 +7,19 @@
 //! A variable is the set of declarations and uses that denote it: the model resolves each use to
 //! a declaration; declarations of one name in one scope are one variable; a bare `ARG X` in a
 //! stage re-declares the global `ARG X`, so both are one variable. Uses the model could not
-//! resolve (shell variables, the base image's environment) are grouped by name and scope.
+//! resolve (shell variables, the base image's environment) are grouped by name and scope. In a
+//! RUN, the shell's own parse decides: uses in heredoc bodies and exec-form scripts count, and a
+//! name the script assigns before using it is the script's, not an ARG or ENV.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::diagnostic::Edit;
 use crate::knowledge;
-use crate::model::{self, DeclarationKind, Model, Scope};
+use crate::model::{self, DeclarationKind, Expander, Model, Scope, VariableUse};
 use crate::snapshot::Snapshot;
 
 /// How an occurrence uses the name, for document highlights.
@@ -170,7 +174,7 @@ enum Role {
     IndexReference,
     /// A declaration, by its index in [`Model::declarations`].
     Declaration(usize),
-    /// A use, by its index in [`Model::uses`].
+    /// A use, by its index in [`Index::uses`].
     Use(usize),
     /// The delimiter after `<<`.
     HeredocMarker,
@@ -206,6 +210,9 @@ struct HeredocSite {
 struct Index<'a> {
     text: &'a str,
     model: &'a Model,
+    /// The variable uses as the shell sees them (see [`shell_uses`]); [`Role::Use`] indexes
+    /// them.
+    uses: Rc<Cow<'a, [VariableUse]>>,
     occurrences: Vec<Occurrence>,
     heredocs: Vec<HeredocSite>,
     /// Image names (FROM bases, `--from` and `from=` values) that are not stages, with their
@@ -223,6 +230,7 @@ impl<'a> Index<'a> {
         let mut index = Index {
             text: analysis.text(),
             model: analysis.model(),
+            uses: Rc::new(shell_uses(analysis, offset)),
             occurrences: Vec::new(),
             heredocs: Vec::new(),
             foreign_names: Vec::new(),
@@ -344,6 +352,7 @@ impl<'a> Index<'a> {
     /// variables.
     fn variables(&mut self, offset: usize) {
         let model = self.model;
+        let uses = Rc::clone(&self.uses);
         let touches = |range: &Range<usize>| range.start <= offset && offset <= range.end;
         let mut names: Vec<&str> = model
             .declarations
@@ -351,9 +360,7 @@ impl<'a> Index<'a> {
             .filter(|d| touches(&d.name_range))
             .map(|d| d.name.as_str())
             .chain(
-                model
-                    .uses
-                    .iter()
+                uses.iter()
                     .filter(|u| touches(&u.name_range))
                     .map(|u| u.name.as_str()),
             )
@@ -372,9 +379,7 @@ impl<'a> Index<'a> {
             .filter(|(_, d)| names.contains(&d.name.as_str()))
             .map(|(index, _)| index)
             .chain(
-                model
-                    .uses
-                    .iter()
+                uses.iter()
                     .enumerate()
                     .filter(|(_, u)| names.contains(&u.name.as_str()))
                     .map(|(index, _)| declarations + index),
@@ -389,7 +394,7 @@ impl<'a> Index<'a> {
                     Role::Declaration(node),
                     HighlightKind::Write,
                 );
-            } else if let Some(use_) = model.uses.get(node - declarations) {
+            } else if let Some(use_) = uses.get(node - declarations) {
                 self.push(
                     use_.name_range.clone(),
                     Entity::Variable(group),
@@ -431,7 +436,7 @@ impl<'a> Index<'a> {
                 }
                 continue;
             }
-            let Some(use_) = model.uses.get(node - declarations) else {
+            let Some(use_) = self.uses.get(node - declarations) else {
                 continue;
             };
             match use_.declaration.and_then(position_of) {
@@ -548,7 +553,7 @@ impl<'a> Index<'a> {
                     });
                 range.into_iter().collect()
             }
-            (Entity::Variable(_), Role::Use(index)) => model
+            (Entity::Variable(_), Role::Use(index)) => self
                 .uses
                 .get(index)
                 .and_then(|u| u.declaration)
@@ -697,7 +702,7 @@ impl<'a> Index<'a> {
                     }
                     model.declarations.get(d).map(|d| d.scope)
                 }
-                Role::Use(u) => model.uses.get(u).map(|u| u.scope),
+                Role::Use(u) => self.uses.get(u).map(|u| u.scope),
                 _ => None,
             };
             scopes.extend(scope);
@@ -722,7 +727,7 @@ impl<'a> Index<'a> {
                      is visible."
                 )));
             }
-            let used = model
+            let used = self
                 .uses
                 .iter()
                 .find(|u| u.name == new_name && u.scope == scope && !is_member(&u.name_range));
@@ -825,6 +830,109 @@ impl DisjointSets {
             *slot = keep;
         }
     }
+}
+
+/// The model's variable uses with the shell of each RUN taken into account: a name the script
+/// assigns before using it is the script's own variable, not an ARG or ENV; and the uses in a
+/// RUN's heredoc bodies and exec-form scripts, which the Dockerfile's tree does not look into,
+/// are added, resolved like the others. Only the uses of the names at `offset` are adjusted.
+fn shell_uses(analysis: &Snapshot, offset: usize) -> Cow<'_, [VariableUse]> {
+    let model = analysis.model();
+    let touches = |range: &Range<usize>| range.start <= offset && offset <= range.end;
+    let text = analysis.text();
+    // Only the names under the cursor matter to the index; the RUNs whose text never mentions
+    // them are not parsed or walked.
+    let mut names: Vec<String> = model
+        .uses
+        .iter()
+        .filter(|u| touches(&u.name_range))
+        .map(|u| u.name.clone())
+        .chain(
+            model
+                .declarations
+                .iter()
+                .filter(|d| touches(&d.name_range))
+                .map(|d| d.name.clone()),
+        )
+        .collect();
+    let cursor_run = model
+        .instructions
+        .iter()
+        .position(|i| touches(&i.range))
+        .and_then(|i| analysis.script(i));
+    if let Some(script) = cursor_run {
+        names.extend(
+            script
+                .references()
+                .into_iter()
+                .filter(|r| touches(&script.source_range(r.range.clone())))
+                .map(|r| r.name),
+        );
+    }
+    if names.is_empty() {
+        return Cow::Borrowed(&model.uses);
+    }
+    let by_range: HashMap<(usize, usize), usize> = model
+        .uses
+        .iter()
+        .enumerate()
+        .map(|(i, u)| ((u.name_range.start, u.name_range.end), i))
+        .collect();
+    let mut dropped = vec![false; model.uses.len()];
+    let mut added = Vec::new();
+    let mentioning = model.instructions.iter().enumerate().filter(|(_, i)| {
+        text.get(i.range.clone())
+            .is_some_and(|t| names.iter().any(|n| t.contains(n.as_str())))
+    });
+    for (index, instruction) in mentioning {
+        let Some(script) = analysis.script(index) else {
+            continue;
+        };
+        let scope = match instruction.stage {
+            Some(stage) => Scope::Stage(stage),
+            None => Scope::Global,
+        };
+        for reference in script.references() {
+            if !names.contains(&reference.name) {
+                continue;
+            }
+            let range = script.source_range(reference.range);
+            match by_range.get(&(range.start, range.end)) {
+                Some(&known) if reference.assigned => dropped[known] = true,
+                Some(_) => {}
+                None if reference.assigned => {}
+                None => {
+                    let declaration = model
+                        .declarations_in_scope(range.start, scope)
+                        .into_iter()
+                        .find(|&d| model.declarations[d].name == reference.name);
+                    added.push(VariableUse {
+                        name: reference.name,
+                        range: range.clone(),
+                        name_range: range,
+                        scope,
+                        expander: Expander::Shell,
+                        declaration,
+                        value: None,
+                        instruction: script.instruction,
+                    });
+                }
+            }
+        }
+    }
+    if added.is_empty() && !dropped.contains(&true) {
+        return Cow::Borrowed(&model.uses);
+    }
+    let mut uses: Vec<VariableUse> = model
+        .uses
+        .iter()
+        .zip(&dropped)
+        .filter(|(_, dropped)| !**dropped)
+        .map(|(u, _)| u.clone())
+        .collect();
+    uses.extend(added);
+    uses.sort_by_key(|u| u.range.start);
+    Cow::Owned(uses)
 }
 
 /// The ranges of the `from=` values of a `--mount` flag's value: its comma-separated
@@ -1483,5 +1591,73 @@ mod tests {
         for invalid in ["", "1a", "-a", "a b", "a:b", "é", "a/b"] {
             assert!(!is_valid_stage_name(invalid), "{invalid}");
         }
+    }
+
+    #[test]
+    fn shell_variables_in_heredocs_and_exec_form_go_to_their_arg_or_env() {
+        let text = "ARG V=0\nFROM a\nARG V\nENV HOME=/h\nRUN <<EOF\necho $V ${HOME}\nEOF\n\
+                    RUN [\"sh\", \"-c\", \"echo $V\"]\nRUN bash <<EOF\necho $V\nEOF\nFROM b\nRUN echo $V\n";
+        check_definition(
+            &at(text, "V ${HOME}", 0),
+            expect![[r#"
+                19..20 "V"
+            "#]],
+        );
+        check_definition(
+            &at(text, "HOME}", 0),
+            expect![[r#"
+                25..29 "HOME"
+            "#]],
+        );
+        check_definition(
+            &at(text, "V\"]", 0),
+            expect![[r#"
+                19..20 "V"
+            "#]],
+        );
+        check_definition(
+            &at(text, "V\nEOF\nFROM", 0),
+            expect![[r#"
+                19..20 "V"
+            "#]],
+        );
+        // The stage `b` has no ARG V: its $V is not the first stage's.
+        check_definition(&at(text, "V\n", 2), expect![""]);
+        check_references(
+            &at(text, "V=0", 0),
+            expect![[r#"
+                4..5 "V"
+                19..20 "V"
+                49..50 "V"
+                87..88 "V"
+                112..113 "V"
+                without declarations:
+                49..50 "V"
+                87..88 "V"
+                112..113 "V"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn names_the_script_assigns_are_its_own() {
+        let text = "FROM a\nARG V\nRUN echo $V && V=2 && echo $V && for V in 1; do echo $V; done\n";
+        check_definition(
+            &at(text, "V &&", 0),
+            expect![[r#"
+            11..12 "V"
+        "#]],
+        );
+        check_definition(&at(text, "V &&", 1), expect![""]);
+        check_definition(&at(text, "V;", 0), expect![""]);
+        check_references(
+            &at(text, "V\nRUN", 0),
+            expect![[r#"
+                11..12 "V"
+                23..24 "V"
+                without declarations:
+                23..24 "V"
+            "#]],
+        );
     }
 }

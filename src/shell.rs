@@ -1045,7 +1045,7 @@ impl Script {
     /// The smallest script range holding every script byte that comes from `source` (a range
     /// of the Dockerfile); empty when none does.
     pub fn script_range(&self, source: Range<usize>) -> Range<usize> {
-        // The map counts from the start of the RUN.
+        // Segments hold offsets from the script's base, the RUN's start.
         let source = source.start.saturating_sub(self.base)..source.end.saturating_sub(self.base);
         let first = self
             .segments
@@ -1074,7 +1074,8 @@ impl Script {
     /// `None` when the cursor is not on text copied into the script (on a line continuation, a
     /// comment line inside one, inside a JSON escape sequence, or outside the script).
     pub fn script_offset(&self, source: usize) -> Option<usize> {
-        // The map counts from the start of the RUN.
+        // Segments hold offsets from the script's base (the RUN's start), so that a script
+        // reused after an edit above it moves with its RUN.
         let source = source.checked_sub(self.base)?;
         let index = self
             .segments
@@ -1091,6 +1092,75 @@ impl Script {
             Some(s.script + s.len)
         } else {
             None
+        }
+    }
+}
+
+/// A `$NAME` or `${NAME...}` in a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub name: String,
+    /// The script range of the name.
+    pub range: Range<usize>,
+    /// The script assigns the name before this point (`X=1`, `export X=1`, `for X in ...`), so
+    /// it is the script's own variable rather than an ARG or ENV.
+    pub assigned: bool,
+}
+
+impl Script {
+    /// The variables the script expands, in order; special parameters (`$1`, `$?`) are left
+    /// out.
+    pub fn references(&self) -> Vec<Reference> {
+        let mut assignments: Vec<(&str, usize)> = Vec::new();
+        let mut names: Vec<(&str, Range<usize>)> = Vec::new();
+        let mut cursor = self.tree.walk();
+        loop {
+            let node = cursor.node();
+            match node.kind() {
+                // `X=1 cmd` sets X for cmd's environment only, not in the shell.
+                "variable_assignment" if node.parent().is_none_or(|p| p.kind() != "command") => {
+                    if let Some(name) = node
+                        .child_by_field_name("name")
+                        .filter(|n| n.kind() == "variable_name")
+                    {
+                        assignments.push((self.node_text(name), node.end_byte()));
+                    }
+                }
+                "for_statement" => {
+                    if let Some(name) = node.child_by_field_name("variable") {
+                        assignments.push((self.node_text(name), name.end_byte()));
+                    }
+                }
+                "simple_expansion" | "expansion" => {
+                    let mut children = node.walk();
+                    let name = node
+                        .named_children(&mut children)
+                        .find(|c| c.kind() == "variable_name");
+                    let positional =
+                        |n: &Node| self.node_text(*n).starts_with(|c: char| c.is_ascii_digit());
+                    if let Some(name) = name.filter(|n| !positional(n)) {
+                        names.push((self.node_text(name), name.byte_range()));
+                    }
+                }
+                _ => {}
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return names
+                        .into_iter()
+                        .map(|(name, range)| Reference {
+                            assigned: assignments
+                                .iter()
+                                .any(|(n, end)| *n == name && *end <= range.start),
+                            name: name.to_owned(),
+                            range,
+                        })
+                        .collect();
+                }
+            }
         }
     }
 }
@@ -1268,6 +1338,29 @@ FROM b\n# dockls shell=dash\nRUN d\nONBUILD RUN e\n";
                 .collect::<Vec<_>>(),
             ["\\\"q\\\""]
         );
+    }
+
+    #[test]
+    fn references_know_what_the_script_assigns() {
+        let text = "FROM a\nRUN echo $A ${B:-x} $1 && A=2 && B=3 env && echo $A $B && \\\n  for C in 1; do echo \"$C\" '$D'; done\n";
+        let s = &scripts_of(text)[0];
+        let summary: Vec<(String, &str, bool)> = s
+            .references()
+            .into_iter()
+            .map(|r| (r.name, &text[s.source_range(r.range)], r.assigned))
+            .collect();
+        let expected = [
+            ("A", "A", false),
+            ("B", "B", false),
+            ("A", "A", true),
+            ("B", "B", false),
+            ("C", "C", true),
+        ];
+        let expected: Vec<(String, &str, bool)> = expected
+            .into_iter()
+            .map(|(n, t, a)| (n.to_owned(), t, a))
+            .collect();
+        assert_eq!(summary, expected);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! - Incremental sessions are written out below: the fuzzer decodes its bytes with `arbitrary`,
 //!   so a crash is saved as the session `cargo fuzz fmt incremental_reparse <file>` prints.
 //! - Every file of the Dockerfile corpus (its first 64 KiB) goes through the analysis checks,
-//!   the way the fuzzer starts from it.
+//!   the way the fuzzer starts from it; every file, whole, through the checks of the RUN scripts'
+//!   source maps, and its RUN scripts through the shell target's checks.
+//! - Every file under `tests/data/fuzz/shell/` is a saved input of the shell target.
 
 use std::path::{Path, PathBuf};
 
@@ -98,6 +100,52 @@ fn corpus_files_pass_the_analysis_checks() {
         eprintln!("{}", path.display());
         checks::check_analysis(bytes.get(..CORPUS_PREFIX).unwrap_or(&bytes));
     }
+}
+
+#[test]
+fn saved_shell_inputs_pass_the_checks() {
+    let inputs = saved_inputs("shell");
+    assert!(!inputs.is_empty(), "no saved shell inputs");
+    for path in inputs {
+        let bytes = std::fs::read(&path).expect("a saved input is readable");
+        eprintln!("{}", path.display());
+        checks::check_shell(&bytes);
+    }
+}
+
+/// How much of a corpus file's shell goes through the shell target's checks.
+const SHELL_PREFIX: usize = 16 * 1024;
+
+/// Every corpus file, whole (the stress files and the hostile ones under `invalid/` included):
+/// the source maps of its scripts; then its RUN scripts, joined and cut to 16 KiB, as the input
+/// of the shell target.
+#[test]
+fn corpus_files_pass_the_shell_checks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = files_under(&root.join("../shared/corpus"));
+    files.extend(files_under(&root.join("tests/corpus")));
+    let mut scripts_seen = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).expect("a corpus file is readable");
+        eprintln!("{}", path.display());
+        let analysis = dockls::analysis::Analysis::from_text(&String::from_utf8_lossy(&bytes));
+        checks::check_scripts(&analysis);
+        let mut shell = String::new();
+        for script in analysis.scripts() {
+            scripts_seen += 1;
+            shell.push_str(&script.text);
+            shell.push('\n');
+            if shell.len() > SHELL_PREFIX {
+                break;
+            }
+        }
+        let cut = checks::floor_boundary(&shell, SHELL_PREFIX);
+        checks::check_shell(&shell.as_bytes()[..cut]);
+    }
+    assert!(
+        scripts_seen >= 100,
+        "only {scripts_seen} RUN scripts in the corpus"
+    );
 }
 
 fn edit(start: usize, removed: usize, inserted: &str, reparse: bool) -> SessionEdit {

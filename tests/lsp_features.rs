@@ -548,3 +548,88 @@ fn whole_document_answers_follow_the_text() {
     assert_ne!(changed, first);
     assert_eq!(changed, answers(&mut open(after)));
 }
+
+/// Decodes the protocol's relative token encoding into (line, column, length, type name).
+fn absolute_tokens(data: &serde_json::Value, types: &[String]) -> Vec<(u64, u64, u64, String)> {
+    let numbers: Vec<u64> = data
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut column) = (0, 0);
+    numbers
+        .chunks(5)
+        .map(|t| {
+            if t[0] > 0 {
+                column = 0;
+            }
+            line += t[0];
+            column += t[1];
+            (line, column, t[2], types[t[3] as usize].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn shell_semantic_tokens_through_full_delta_and_range() {
+    let (mut client, result) = Client::initialized(capabilities(&["utf-16"], true));
+    let types: Vec<String> = result["capabilities"]["semanticTokensProvider"]["legend"]
+        ["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    let text = "FROM a\nRUN apt-get install -y \\\n  \"é\" curl\n";
+    client.open(URI, 1, text);
+    let full = client.request_ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": document() }),
+    );
+    let tokens = absolute_tokens(&full["data"], &types);
+    let expected = |line, column, length, kind: &str| (line, column, length, kind.to_owned());
+    for token in [
+        expected(1, 4, 7, "function"),
+        expected(1, 20, 2, "parameter"),
+        expected(1, 23, 1, "operator"),
+        // `"é"` is three UTF-16 code units.
+        expected(2, 2, 3, "string"),
+    ] {
+        assert!(tokens.contains(&token), "{token:?} in {tokens:?}");
+    }
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 2 },
+            "contentChanges": [{ "range": { "start": { "line": 1, "character": 20 }, "end": { "line": 1, "character": 20 } }, "text": "--no-install-recommends " }],
+        }),
+    );
+    let delta = client.request_ok(
+        "textDocument/semanticTokens/full/delta",
+        json!({ "textDocument": document(), "previousResultId": full["resultId"] }),
+    );
+    let mut patched: Vec<serde_json::Value> = full["data"].as_array().unwrap().clone();
+    for edit in delta["edits"].as_array().expect("a delta").iter().rev() {
+        let start = edit["start"].as_u64().unwrap() as usize;
+        let deleted = edit["deleteCount"].as_u64().unwrap() as usize;
+        let inserted = edit["data"].as_array().unwrap().clone();
+        patched.splice(start..start + deleted, inserted);
+    }
+    let fresh = client.request_ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": document() }),
+    );
+    assert_eq!(serde_json::Value::Array(patched), fresh["data"]);
+    let after = absolute_tokens(&fresh["data"], &types);
+    assert!(
+        after.contains(&expected(1, 20, 23, "parameter")),
+        "{after:?}"
+    );
+    let range = client.request_ok(
+        "textDocument/semanticTokens/range",
+        json!({ "textDocument": document(), "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 3, "character": 0 } } }),
+    );
+    let on_line_two: Vec<_> = after.iter().filter(|t| t.0 == 2).cloned().collect();
+    assert_eq!(absolute_tokens(&range["data"], &types), on_line_two);
+}

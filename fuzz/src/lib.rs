@@ -164,6 +164,118 @@ pub fn check_analysis(bytes: &[u8]) {
     }
 }
 
+/// The Dockerfiles a shell text is tried in: shell form with its lines joined by
+/// continuations, a lone heredoc, `bash` fed a heredoc, and the exec form of a shell with
+/// pipefail.
+pub fn shell_dockerfiles(script: &str) -> Vec<String> {
+    let continued = script.replace('\n', " \\\n");
+    let quoted = serde_json::to_string(script).unwrap_or_else(|_| "\"\"".to_owned());
+    vec![
+        format!("FROM debian\nRUN {continued}\n"),
+        format!("FROM alpine\nRUN <<EOF\n{script}\nEOF\n"),
+        format!("# escape=`\nFROM ubuntu\nARG V=1\nRUN bash <<'X' && echo $V\n{script}\nX\n"),
+        format!("FROM debian\nRUN [\"/bin/bash\", \"-euo\", \"pipefail\", \"-c\", {quoted}]\n"),
+    ]
+}
+
+/// Arbitrary bytes as the shell of a RUN, in each of [`shell_dockerfiles`]: the source map of
+/// every script, then the shell rules (in the diagnostics), semantic tokens, hover, completion
+/// and navigation at offsets inside the RUN.
+pub fn check_shell(bytes: &[u8]) {
+    let script = String::from_utf8_lossy(bytes);
+    for dockerfile in shell_dockerfiles(&script) {
+        let analysis = Analysis::from_text(&dockerfile);
+        check_scripts(&analysis);
+        check_diagnostics(&analysis);
+        let text = analysis.text();
+        let run = text.find("RUN").unwrap_or(0);
+        let offsets: Vec<usize> = sample_offsets(&text[run..])
+            .into_iter()
+            .map(|o| run + o)
+            .collect();
+        check_tokens(&analysis, &offsets);
+        for &offset in &offsets {
+            check_hover(&analysis, offset);
+            check_completion(&analysis, offset);
+            check_navigation(&analysis, offset, false);
+        }
+    }
+}
+
+/// The scripts of every RUN and their source maps: every byte of a script comes from one part
+/// of the map, the parts copied verbatim hold the same text in the Dockerfile, every mapped
+/// range and piece lies in the RUN on character boundaries, and a script offset maps back to
+/// itself.
+pub fn check_scripts(analysis: &Analysis) {
+    let text = analysis.text();
+    let model = analysis.model();
+    for script in analysis.scripts() {
+        let Some(instruction) = model.instructions.get(script.instruction) else {
+            panic!(
+                "a script of instruction {} that does not exist",
+                script.instruction
+            );
+        };
+        let run = instruction.range.clone();
+        assert!(
+            script.map_is_complete(),
+            "the map of {:?} has a gap",
+            script.text
+        );
+        for (inner, outer) in script.verbatim_parts() {
+            assert!(
+                script.text.get(inner.clone()) == text.get(outer.clone()),
+                "script bytes {inner:?} and Dockerfile bytes {outer:?} differ"
+            );
+        }
+        let len = script.text.len();
+        let boundaries: Vec<usize> = sample_offsets(&script.text)
+            .into_iter()
+            .filter(|&o| script.text.is_char_boundary(o))
+            .collect();
+        for pair in boundaries.windows(2) {
+            let range = pair[0]..pair[1];
+            let mapped = script.source_range(range.clone());
+            assert_range(text, &mapped, || format!("script range {range:?}"));
+            assert!(
+                run.start <= mapped.start && mapped.end <= run.end,
+                "script range {range:?} maps to {mapped:?}, outside the RUN {run:?}"
+            );
+            let mut end = mapped.start;
+            for piece in script.source_pieces(range.clone()) {
+                assert_range(text, &piece, || format!("a piece of {range:?}"));
+                assert!(
+                    end <= piece.start && piece.end <= mapped.end,
+                    "the pieces of {range:?} are out of order or outside {mapped:?}"
+                );
+                end = piece.end;
+            }
+        }
+        for &offset in &boundaries {
+            let source = script.source_offset(offset);
+            assert_offset(text, source, || format!("script offset {offset}"));
+            if let Some(back) = script.script_offset(source) {
+                assert!(
+                    back <= len,
+                    "offset {source} maps to {back}, past the script"
+                );
+            }
+        }
+        for reference in script.references() {
+            assert_range(&script.text, &reference.range, || {
+                format!("reference to {}", reference.name)
+            });
+        }
+        for command in &script.commands {
+            for word in &command.words {
+                assert_range(&script.text, &word.range, || {
+                    format!("word {:?}", word.text)
+                });
+            }
+        }
+    }
+}
+
 /// Semantic tokens: in the text, on character boundaries, sorted, not overlapping, never across
 /// a line break; a range request gives the full tokens that meet the range.
 fn check_tokens(analysis: &Analysis, offsets: &[usize]) {

@@ -11,6 +11,7 @@ use super::{CompletionItem, CompletionKind};
 /// blank after its subcommand or on a word being typed that starts with `-`; options already
 /// given are left out.
 pub(super) fn options(analysis: &Snapshot, offset: usize) -> Vec<CompletionItem> {
+    let offset = crate::text::floor_char_boundary(analysis.text(), offset);
     let Some(place) = context::shell_place(analysis, offset) else {
         return Vec::new();
     };

@@ -68,14 +68,24 @@ pub(super) fn overlay(analysis: &Snapshot, window: &Range<usize>, core: Vec<Toke
             .max(core.last().map_or(window.end, |t| t.range.end));
     let text = analysis.text();
     let mut shell = Vec::new();
-    for script in analysis.scripts() {
-        let Some(instruction) = model.instructions.get(script.instruction) else {
+    // Instructions are in file order: those that meet the reach form one stretch.
+    let first = model
+        .instructions
+        .partition_point(|i| i.range.end <= reach.start);
+    for (index, instruction) in model.instructions.iter().enumerate().skip(first) {
+        if instruction.range.start >= reach.end {
+            break;
+        }
+        if !is_run(instruction) || !intersects(&instruction.range, &reach) {
+            continue;
+        }
+        let Some(script) = analysis.script(index) else {
             continue;
         };
         // tree-sitter-bash recovers from an error by guessing, and its guesses (heredoc lines
         // read as commands) would colour the script wrongly: such a script keeps the
         // Dockerfile's tokens until it parses.
-        if !intersects(&instruction.range, &reach) || script.tree.root_node().has_error() {
+        if script.tree.root_node().has_error() {
             continue;
         }
         let source = reach.start.max(instruction.range.start)..reach.end.min(instruction.range.end);

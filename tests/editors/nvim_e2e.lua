@@ -99,6 +99,75 @@ local function registry_checks(request, buf, uri, host, find)
   check(after == expected, 'the pin fix writes the index digest', perr or vim.inspect(after))
 end
 
+-- Asks for the code actions of `diagnostic`, checks that one is titled `title` and carries a
+-- workspace edit (resolving it when the server defers the edit), and applies it. `what` names the
+-- action in the check lines. Returns whether it applied.
+local function apply_action(request, uri, diagnostic, title, what, encoding)
+  local actions, aerr = request('textDocument/codeAction', {
+    textDocument = { uri = uri },
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic } },
+  })
+  local found
+  local titles = {}
+  for _, action in ipairs(actions or {}) do
+    table.insert(titles, action.title)
+    if action.title == title then
+      found = action
+    end
+  end
+  if not check(found ~= nil, 'code action "' .. title .. '" offered', aerr or table.concat(titles, ' | ')) then
+    return false
+  end
+  if not found.edit and found.data ~= nil then
+    found = request('codeAction/resolve', found) or found
+  end
+  if not check(found.edit ~= nil, what .. ' carries a workspace edit', vim.inspect(found)) then
+    return false
+  end
+  vim.lsp.util.apply_workspace_edit(found.edit, encoding)
+  return true
+end
+
+-- The shell of a RUN: the finding apt-get-install-recommends (DL3015) on `install`, its quick
+-- fix applied through the editor, then hover on the option the fix added.
+local function shell_checks(request, buf, uri, find, encoding)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, {
+    'FROM debian:12',
+    'RUN apt-get update && apt-get install -y curl',
+  })
+  vim.wait(TIMEOUT, function()
+    return find('apt-get-install-recommends', 1) ~= nil
+  end, 50)
+  local diagnostic = find('apt-get-install-recommends', 1)
+  if not check(diagnostic ~= nil, 'shell diagnostic apt-get-install-recommends on line 2') then
+    return
+  end
+  local install = diagnostic.range
+  check(install.start.character == 30 and install['end'].character == 37,
+    'the shell diagnostic covers the word `install`', vim.inspect(install))
+  if not apply_action(request, uri, diagnostic, 'Add `--no-install-recommends`', 'the shell fix', encoding) then
+    return
+  end
+  local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  local expected = 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl'
+  check(after == expected, 'buffer after the shell fix', vim.inspect(after))
+  vim.wait(TIMEOUT, function()
+    return find('apt-get-install-recommends', 1) == nil
+  end, 50)
+  check(find('apt-get-install-recommends', 1) == nil, 'the shell finding is gone after the fix')
+
+  local hover, herr = request('textDocument/hover', {
+    textDocument = { uri = uri },
+    position = { line = 1, character = 42 },
+  })
+  local text = ''
+  if hover and hover.contents then
+    text = hover.contents.value or (type(hover.contents) == 'string' and hover.contents) or vim.inspect(hover.contents)
+  end
+  check(text:find('recommend', 1, true) ~= nil, 'hover on --no-install-recommends explains it', herr or text:sub(1, 200))
+end
+
 local function main()
   local dockls = os.getenv('DOCKLS')
   if not dockls or dockls == '' or vim.fn.executable(dockls) ~= 1 then
@@ -267,37 +336,23 @@ local function main()
   check(text:find('layer', 1, true) ~= nil, 'hover on RUN mentions "layer"', herr or text:sub(1, 200))
 
   -- The merge-RUN quick fix for split-run-layers on line 3.
-  local diagnostic = find('split-run-layers', 2)
-  if not check(diagnostic ~= nil, 'diagnostic split-run-layers on line 3', table.concat(codes, ', ')) then
-    return
-  end
-  local actions, aerr = request('textDocument/codeAction', {
-    textDocument = { uri = uri },
-    range = diagnostic.range,
-    context = { diagnostics = { diagnostic } },
-  })
-  local merge
-  local titles = {}
-  for _, action in ipairs(actions or {}) do
-    table.insert(titles, action.title)
-    if action.title == 'Merge into the RUN above' then
-      merge = action
-    end
-  end
-  if not check(merge ~= nil, 'code action "Merge into the RUN above" offered', aerr or table.concat(titles, ' | ')) then
-    return
-  end
-  if not merge.edit and merge.data ~= nil then
-    merge = request('codeAction/resolve', merge) or merge
-  end
-  if not check(merge.edit ~= nil, 'the merge action carries a workspace edit', vim.inspect(merge)) then
-    return
-  end
   local client = vim.lsp.get_client_by_id(client_id)
-  vim.lsp.util.apply_workspace_edit(merge.edit, (client and client.offset_encoding) or 'utf-16')
-  local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
-  local expected = 'FROM alpine:3.19\nRUN apk add curl \\\n    && echo done\nRUM echo hi'
-  check(after == expected, 'buffer after the merge fix', vim.inspect(after))
+  local encoding = (client and client.offset_encoding) or 'utf-16'
+  local function merge_checks()
+    local diagnostic = find('split-run-layers', 2)
+    if not check(diagnostic ~= nil, 'diagnostic split-run-layers on line 3', table.concat(codes, ', ')) then
+      return
+    end
+    if not apply_action(request, uri, diagnostic, 'Merge into the RUN above', 'the merge action', encoding) then
+      return
+    end
+    local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+    local expected = 'FROM alpine:3.19\nRUN apk add curl \\\n    && echo done\nRUM echo hi'
+    check(after == expected, 'buffer after the merge fix', vim.inspect(after))
+  end
+  merge_checks()
+
+  shell_checks(request, buf, uri, find, encoding)
 
   if init_options then
     registry_checks(request, buf, uri, registry_host, find)

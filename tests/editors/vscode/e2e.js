@@ -1,5 +1,6 @@
 // Drives code-server (the real VS Code workbench) in Debian's Chromium with playwright-core and
-// checks the dockls extension: squiggle, Problems entry, hover, completion, one quick-fix.
+// checks the dockls extension: squiggle, Problems entry, hover, completion, one quick-fix, and a
+// finding in the shell of a RUN with its quick-fix.
 // Started by run.sh, which sets DOCKLS_BIN, DOCKLS_VSIX, DOCKLS_ART, CODE_SERVER, NODE_PATH.
 'use strict';
 const { chromium } = require('playwright-core');
@@ -62,6 +63,7 @@ async function main() {
   const chromeData = path.join(tmp, 'chromium');
   for (const d of [userData, extDir, folder, chromeData, path.join(userData, 'User')]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM alpine:3.19\nRUN apk add curl\nRUN echo done\nRUM echo hi\n');
+  fs.writeFileSync(path.join(folder, 'Dockerfile.shell'), 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n');
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
     'dockls.path': BIN,
     'workbench.startupEditor': 'none',
@@ -221,6 +223,46 @@ async function main() {
     await sleep(500);
     await page.screenshot({ path: path.join(ART, '6-after-fix.png') });
     record('quick-fix "Change to `RUN`" makes line 4 read `RUN echo hi`', fixed, JSON.stringify(after));
+
+    // 6. A finding in the shell of a RUN (apt-get-install-recommends, on `install`) and its
+    // quick-fix, in a second file.
+    const shellFixed = 'RUN apt-get update && apt-get install --no-install-recommends -y curl';
+    let shellFinding = false, shellAfter = '';
+    try {
+      await page.keyboard.press('Control+P');
+      await qi.waitFor({ timeout: 15000 });
+      await qi.fill('Dockerfile.shell');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Dockerfile.shell' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      const l2 = line(/^RUN\sapt-get\supdate/);
+      await l2.waitFor({ timeout: 15000 });
+      await editor.locator('.squiggly-info').first().waitFor({ timeout: 45000 });
+      shellFinding = true;
+      await page.screenshot({ path: path.join(ART, '7-shell-finding.png') });
+      // The cursor into `install` (columns 30 to 37 of line 2), then the quick-fix menu.
+      const box = await boxOf(l2.locator('span span').first(), 'the RUN keyword on line 2');
+      await page.mouse.click(box.x + 6, box.y + box.height / 2);
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Control+.');
+      const item = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row').filter({ hasText: 'Add `--no-install-recommends`' }).first();
+      await item.waitFor({ timeout: 15000 });
+      await page.screenshot({ path: path.join(ART, '8-shell-quickfix-menu.png') });
+      const ib = await boxOf(item, 'the shell quick fix');
+      await page.mouse.move(ib.x + ib.width / 2, ib.y + ib.height / 2);
+      await sleep(300);
+      await page.mouse.click(ib.x + ib.width / 2, ib.y + ib.height / 2);
+      await page.waitForFunction((want) => [...document.querySelectorAll('.editor-instance .view-line')].some((e) => e.innerText.replace(/\u00a0/g, ' ') === want), shellFixed, { timeout: 15000 });
+      shellAfter = norm((await editor.locator('.view-line').allInnerTexts()).join('\n'));
+    } catch (e) {
+      log('shell quick-fix:', e.message.split('\n')[0]);
+      shellAfter = norm((await editor.locator('.view-line').allInnerTexts().catch(() => [])).join('\n'));
+    }
+    await page.mouse.move(1300, 850);
+    await sleep(500);
+    await page.screenshot({ path: path.join(ART, '9-after-shell-fix.png') });
+    record('shell finding (info squiggle) on `apt-get install` without --no-install-recommends', shellFinding);
+    record('quick-fix "Add `--no-install-recommends`" rewrites the RUN', shellAfter.split('\n').includes(shellFixed), JSON.stringify(shellAfter));
   } finally {
     await browser.close().catch(() => {});
     killServer();
@@ -232,7 +274,7 @@ main().then(() => {
   clearTimeout(deadline);
   const failed = results.filter((r) => !r.ok).length;
   log(`${results.length - failed}/${results.length} checks passed; screenshots in ${ART}`);
-  process.exit(failed || results.length < 6 ? 1 : 0);
+  process.exit(failed || results.length < 8 ? 1 : 0);
 }, (e) => {
   clearTimeout(deadline);
   console.log('FAIL: ' + (e && e.stack || e));
