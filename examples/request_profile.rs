@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use dockls::analysis::Analysis;
 use dockls::lsp::actions;
+use dockls::lsp::convert::{self, PositionEncoding};
 use dockls::rules::{Context, RuleConfig};
 
 fn main() {
@@ -57,5 +58,29 @@ fn main() {
             .map(|d| actions::quick_fixes(&context, d).len())
             .sum::<usize>()
             + rule_wide
+    });
+    // What the server adds to the core's answer: positions for the client, then JSON (the
+    // protocol layer turns an answer into a `serde_json::Value` before writing it).
+    let rope = ropey::Rope::from_str(&text);
+    let encoding = PositionEncoding::Utf16;
+    let symbols = dockls::symbols::document_symbols(&analysis);
+    let mut converted = Vec::new();
+    time("symbols: positions", &mut || {
+        converted = symbols
+            .iter()
+            .map(|symbol| convert::document_symbol(&rope, symbol, encoding))
+            .collect();
+        converted.len()
+    });
+    let mut value = serde_json::Value::Null;
+    time("symbols: to a JSON value", &mut || {
+        value = serde_json::to_value(&converted).unwrap_or_default();
+        usize::from(value.is_array())
+    });
+    time("symbols: JSON text", &mut || {
+        serde_json::to_string(&value).map_or(0, |s| s.len())
+    });
+    time("symbols: JSON text directly", &mut || {
+        serde_json::to_string(&converted).map_or(0, |s| s.len())
     });
 }

@@ -63,6 +63,9 @@ impl Analysis {
             // to reuse.
             let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
             let snapshot = match &memo.snapshot {
+                // Asked twice for one text (the diagnostics and a completion racing after a
+                // keystroke): the second takes what the first built.
+                Some(previous) if *document.rope() == previous.text() => previous.clone(),
                 Some(previous) => Snapshot::reusing(document, previous),
                 None => Snapshot::new(document),
             };

@@ -26,6 +26,10 @@ pub struct Model {
     pub uses: Vec<VariableUse>,
     /// The byte offset where each line starts, for line numbers in messages.
     pub line_starts: Vec<usize>,
+    /// For each instruction, whether its syntax node holds a syntax error. Such an instruction
+    /// is never reused after an edit: tree-sitter's error recovery can read the same text
+    /// another way depending on what comes after it.
+    pub syntax_errors: Vec<bool>,
 }
 
 /// A parser directive such as `# syntax=docker/dockerfile:1`.
@@ -711,8 +715,13 @@ impl Builder<'_> {
             let reused = reuse.as_ref().and_then(|reuse| {
                 reuse
                     .old_index(index)
+                    .filter(|&old| {
+                        !child.has_error()
+                            && !reuse.model.syntax_errors.get(old).is_some_and(|e| *e)
+                    })
                     .and_then(|old| reuse.local(old, child.start_byte()))
             });
+            self.model.syntax_errors.push(child.has_error());
             let Local {
                 mut instruction,
                 uses,

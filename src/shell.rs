@@ -1045,7 +1045,7 @@ impl Script {
     /// The smallest script range holding every script byte that comes from `source` (a range
     /// of the Dockerfile); empty when none does.
     pub fn script_range(&self, source: Range<usize>) -> Range<usize> {
-        // The map counts from the start of the RUN.
+        // Segments hold offsets from the script's base, the RUN's start.
         let source = source.start.saturating_sub(self.base)..source.end.saturating_sub(self.base);
         let first = self
             .segments
@@ -1074,6 +1074,8 @@ impl Script {
     /// `None` when the cursor is not on text copied into the script (on a line continuation, a
     /// comment line inside one, inside a JSON escape sequence, or outside the script).
     pub fn script_offset(&self, source: usize) -> Option<usize> {
+        // Segments hold offsets from the script's base (the RUN's start), so that a script
+        // reused after an edit above it moves with its RUN.
         let source = source.checked_sub(self.base)?;
         let index = self
             .segments

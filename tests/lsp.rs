@@ -1218,3 +1218,48 @@ fn a_client_that_can_pull_gets_pushes_by_default() {
         "dockls"
     );
 }
+
+/// A client that resolves code actions gets titles first and each edit when it asks for it:
+/// the same edits an eager client gets with its actions. An action offered on an older version
+/// resolves to no edit.
+#[test]
+fn code_action_edits_are_resolved_on_request() {
+    let text = "FROM alpine:3.20\nRUN apt-get update\nRUN apt-get install -y curl\nRUM x\n";
+    let mut lazy_capabilities = capabilities(&[], false);
+    lazy_capabilities["textDocument"]["codeAction"]["dataSupport"] = json!(true);
+    lazy_capabilities["textDocument"]["codeAction"]["resolveSupport"] =
+        json!({ "properties": ["edit"] });
+    let (mut lazy, result) = Client::initialized(lazy_capabilities);
+    assert_eq!(
+        result["capabilities"]["codeActionProvider"]["resolveProvider"],
+        true
+    );
+    let (mut eager, result) = Client::initialized(capabilities(&[], false));
+    assert_eq!(
+        result["capabilities"]["codeActionProvider"]["resolveProvider"],
+        false
+    );
+    let mut offered = Vec::new();
+    for client in [&mut lazy, &mut eager] {
+        client.open(URI, 1, text);
+        let diagnostics = client.diagnostics(URI, 1);
+        assert!(!diagnostics.is_empty());
+        offered.push(code_actions(client, URI, &diagnostics, None));
+    }
+    let (titles_lazy, titles_eager) = (titles(&offered[0]), titles(&offered[1]));
+    assert_eq!(titles_lazy, titles_eager);
+    assert!(titles_lazy.len() >= 3, "{titles_lazy:?}");
+    for (action, eager_action) in offered[0].iter().zip(&offered[1]) {
+        assert!(action.get("edit").is_none(), "{action}");
+        let resolved = lazy.request_ok("codeAction/resolve", action.clone());
+        assert_eq!(
+            apply_action(text, &resolved, URI),
+            apply_action(text, eager_action, URI),
+            "{}",
+            action["title"]
+        );
+    }
+    replace_text(&mut lazy, URI, 2, &format!("{text}# more\n"));
+    let stale = lazy.request_ok("codeAction/resolve", offered[0][0].clone());
+    assert!(stale.get("edit").is_none(), "{stale}");
+}

@@ -511,6 +511,44 @@ fn semantic_tokens_full_delta_and_range() {
     assert_eq!(&data[..3], [1, 0, 3], "RUN on line 1: {data:?}");
 }
 
+/// The outline, the folds and the tokens are kept between requests until the text changes:
+/// after a change each answers for the new text, as a server that opened it fresh does.
+#[test]
+fn whole_document_answers_follow_the_text() {
+    let before = "FROM alpine AS base\nRUN echo hi\n";
+    let after = "FROM alpine AS base\nRUN echo hi\n\nFROM base AS two\nRUN a \\\n  b\n";
+    let methods = [
+        "textDocument/documentSymbol",
+        "textDocument/foldingRange",
+        "textDocument/semanticTokens/full",
+    ];
+    let answers = |client: &mut Client| -> Vec<Value> {
+        methods
+            .iter()
+            .map(|method| {
+                let mut answer = client.request_ok(method, json!({ "textDocument": document() }));
+                if let Some(tokens) = answer.as_object_mut() {
+                    tokens.remove("resultId");
+                }
+                answer
+            })
+            .collect()
+    };
+    let mut client = open(before);
+    let first = answers(&mut client);
+    assert_eq!(answers(&mut client), first, "asked twice, the same answers");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 2 },
+            "contentChanges": [{ "text": after }],
+        }),
+    );
+    let changed = answers(&mut client);
+    assert_ne!(changed, first);
+    assert_eq!(changed, answers(&mut open(after)));
+}
+
 /// Decodes the protocol's relative token encoding into (line, column, length, type name).
 fn absolute_tokens(data: &serde_json::Value, types: &[String]) -> Vec<(u64, u64, u64, String)> {
     let numbers: Vec<u64> = data

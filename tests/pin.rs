@@ -207,3 +207,83 @@ fn usage_errors() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
 }
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockls"))
+        .arg("check")
+        .args(args)
+        .arg(dir.join("Dockerfile"))
+        .env("DOCKER_CONFIG", dir.join("no-docker-config"))
+        .output()
+        .unwrap()
+}
+
+/// `(code, line)` of each hint from a registry in `check --format json` output.
+fn registry_hints(output: &Output) -> Vec<(String, u64)> {
+    json(output)
+        .iter()
+        .filter(|d| {
+            matches!(
+                d["code"].as_str(),
+                Some("pinned-digest-stale" | "unknown-tag")
+            )
+        })
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_with_the_network_adds_stale_pin_and_unknown_tag_hints() {
+    let mut registry = Registry::start();
+    let seeded = registry.seed();
+    let host = registry.host.clone();
+    let dir = temp_dir("check-network");
+    // 2.0 pinned to the digest of 2.1: stale. 9.9 does not exist. 1.0 pinned right: current.
+    std::fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM {host}/team/app:2.0@{}\nFROM {host}/team/app:9.9\nFROM {host}/team/app:1.0@{}\n",
+            seeded.docker_list, seeded.oci_manifest
+        ),
+    )
+    .unwrap();
+    let json_args = ["--format", "json", "--fail-level", "hint"];
+
+    // Without --network nothing is asked.
+    let offline = check(&dir, &json_args);
+    assert!(registry_hints(&offline).is_empty(), "{offline:?}");
+
+    let mut args = json_args.to_vec();
+    args.extend(["--network", "--insecure-registry", &host, "--timeout", "5"]);
+    let online = check(&dir, &args);
+    assert_eq!(
+        registry_hints(&online),
+        [
+            ("pinned-digest-stale".to_owned(), 1),
+            ("unknown-tag".to_owned(), 2)
+        ],
+        "{}",
+        String::from_utf8_lossy(&online.stderr)
+    );
+    // Hints are findings at the hint level.
+    assert_eq!(online.status.code(), Some(1));
+    let human = check(&dir, &["--network", "--insecure-registry", &host]);
+    let shown = String::from_utf8_lossy(&human.stdout);
+    assert!(shown.contains(&seeded.oci_index), "{shown}");
+
+    // A registry that is gone: a warning per image, no hints, and the other findings as usual.
+    registry.stop();
+    let gone = check(&dir, &args);
+    assert!(registry_hints(&gone).is_empty());
+    let warnings = String::from_utf8_lossy(&gone.stderr);
+    assert!(warnings.contains("cannot ask the registry"), "{warnings}");
+
+    // The registry options alone are a usage error.
+    let usage = check(&dir, &["--insecure-registry", &host]);
+    assert_eq!(usage.status.code(), Some(2));
+}

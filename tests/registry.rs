@@ -92,6 +92,25 @@ fn tags_digests_manifests_and_image_facts_from_the_real_registry() {
     });
 }
 
+/// A client whose Docker configuration holds `user` and `password` for `host`.
+fn client_with_login(host: &str, user: &str, password: &str) -> Client {
+    let login = DockerConfigDir::with_login(host, user, password);
+    let mut with_login = config(host);
+    with_login.docker_config = DockerConfig::from_file(&login.file());
+    Client::new(with_login).unwrap()
+}
+
+/// The user `tester` with a wrong password is refused, and the message keeps the password out.
+async fn wrong_password_is_refused(host: &str, reference: &Reference) {
+    let refused = client_with_login(host, "tester", "wrong")
+        .tags(reference)
+        .await;
+    match refused {
+        Err(Error::Unauthorized(message)) => assert!(!message.contains("wrong"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn basic_auth_uses_the_docker_configuration_and_refuses_wrong_credentials() {
     let registry = Registry::start_with_basic("tester", "s3cret");
@@ -109,22 +128,12 @@ fn basic_auth_uses_the_docker_configuration_and_refuses_wrong_credentials() {
             "{refused:?}"
         );
 
-        let login = DockerConfigDir::with_login(&registry.host, "tester", "s3cret");
-        let mut with_login = config(&registry.host);
-        with_login.docker_config = DockerConfig::from_file(&login.file());
-        let client = Client::new(with_login).unwrap();
+        let client = client_with_login(&registry.host, "tester", "s3cret");
         let tags = client.tags(&reference).await.unwrap();
         assert_eq!(tags.len(), SEEDED_TAGS.len());
         assert!(client.head_manifest(&reference).await.is_ok());
 
-        let wrong = DockerConfigDir::with_login(&registry.host, "tester", "wrong");
-        let mut with_wrong = config(&registry.host);
-        with_wrong.docker_config = DockerConfig::from_file(&wrong.file());
-        let refused = Client::new(with_wrong).unwrap().tags(&reference).await;
-        match refused {
-            Err(Error::Unauthorized(message)) => assert!(!message.contains("wrong"), "{message}"),
-            other => panic!("{other:?}"),
-        }
+        wrong_password_is_refused(&registry.host, &reference).await;
     });
 }
 
@@ -157,10 +166,7 @@ fn token_auth_against_the_real_registry_and_its_token_server() {
 
         // With the right login (kept for the registry, as Docker keeps it) the token server is
         // asked with basic credentials.
-        let login = DockerConfigDir::with_login(&registry.host, "tester", "s3cret");
-        let mut with_login = config(&registry.host);
-        with_login.docker_config = DockerConfig::from_file(&login.file());
-        let client = Client::new(with_login).unwrap();
+        let client = client_with_login(&registry.host, "tester", "s3cret");
         assert_eq!(
             client.head_manifest(&reference).await.unwrap().digest,
             seeded.oci_index
@@ -168,14 +174,7 @@ fn token_auth_against_the_real_registry_and_its_token_server() {
         assert!(tokens.issued.load(Ordering::SeqCst) > issued);
 
         // A wrong password: the token server refuses, and the answer says so.
-        let wrong = DockerConfigDir::with_login(&registry.host, "tester", "wrong");
-        let mut with_wrong = config(&registry.host);
-        with_wrong.docker_config = DockerConfig::from_file(&wrong.file());
-        let refused = Client::new(with_wrong).unwrap().tags(&reference).await;
-        match refused {
-            Err(Error::Unauthorized(message)) => assert!(!message.contains("wrong"), "{message}"),
-            other => panic!("{other:?}"),
-        }
+        wrong_password_is_refused(&registry.host, &reference).await;
     });
 }
 

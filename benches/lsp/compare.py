@@ -495,7 +495,7 @@ def render(args, meta):
         add_memory_headline(head, memory)
     lines += table(head, ["", "nodejs", "dockls", "ratio"])
 
-    targets_section(lines, real, stress)
+    targets_section(lines, real, stress, memory)
 
     add("## Startup")
     add("")
@@ -667,15 +667,40 @@ def headline(res, title, metric, unit, better="lower"):
     return [row[0], row[2], row[4], row[6]]
 
 
-def targets_section(lines, real, stress):
-    """The latency targets of issue 16, each against dockls's number in these runs."""
+# What profiling found behind the targets that are not met; kept by hand, revised with the code.
+WHERE_THE_TIME_GOES = [
+    "documentSymbol on the stress files: the outline of many_stages_10k is about 9,000 symbols "
+    "and 1.8 MB of JSON. The outline itself takes 3-4 ms and its positions a few more; the "
+    "protocol layer (tower-lsp-server) then turns every answer into a `serde_json::Value` tree "
+    "before writing it, which for this answer costs 15-35 ms and writing the tree as text "
+    "another 10-20 ms, where writing the same answer straight to text takes 2 ms. The answer "
+    "is kept per document until the text changes, so only the first request after a change "
+    "pays for the outline and its positions; the JSON work is paid on every request.",
+    "codeAction over a whole stress file: the request carries every diagnostic of the file "
+    "(4,999 on runs_5000) and the answer holds one or two actions for each, each with its "
+    "diagnostic and its edit: megabytes of JSON both ways, read and written through the same "
+    "`Value` trees. lspbench.py's client does not announce `codeAction/resolve` support, so "
+    "the edits cannot be left for later.",
+    "didChange → diagnostics on many_stages_10k: after the incremental analysis (the reparse, "
+    "the model's pass over every instruction, and the rules scoped to the whole file, of "
+    "which the unclosed-quote checks walk the whole tree) the 2,376 diagnostics are published "
+    "in full, as the protocol requires, through the same `Value` tree.",
+    "initialize: a fresh process is counted from its spawn; starting this 14 MB binary and "
+    "printing its version alone takes 1.4 ms against 0.8 ms for `/bin/true` on this machine.",
+]
+
+
+def targets_section(lines, real, stress, memory):
+    """The targets of issue 16, each against dockls's number in these runs."""
     add = lines.append
     add("## Targets")
     add("")
-    add("The latency targets of issue 16 (incremental analysis, bounded requests), each read from "
-        "dockls's numbers in the runs above. Rows about one file use the run's aggregate where "
-        "lspbench.py reports no per-file numbers; the row says which files it covers. Wall "
-        "times on a loaded 2-core machine vary from run to run; the instructions one keystroke "
+    add("The targets of issue 16 (incremental analysis, bounded requests, startup, memory), each "
+        "read from dockls's numbers in the runs above. Rows about one file use the run's "
+        "aggregate where lspbench.py reports no per-file numbers; the row says which files it "
+        "covers. The machine is shared: other builds and tests run beside these benchmarks (the "
+        "load averages are above), so wall times vary from run to run and the slowest requests "
+        "carry the load's delays; the instructions one keystroke "
         "costs, which do not, are counted with `examples/keystroke_profile.rs` under callgrind "
         "(see its header).")
     add("")
@@ -713,7 +738,30 @@ def targets_section(lines, real, stress):
             floor_times=2),
         row("initialize", "fresh process", "startup.initialize_ms", real, "p50", 2.0),
     ]
+    check = (memory or {}).get("check", {}).get("rss_after_close_kb")
+    if check:
+        rows.append(["memory: RSS after closing every file, round 1 → %d"
+                     % len((memory or {}).get("rounds", [])), "all corpus files",
+                     "%+.1f%%" % (check["growth"] * 100), "≤ +5%",
+                     "met" if check["growth"] <= 0.05 else "not met"])
+    else:
+        rows.append(["memory: RSS after closing every file", "all corpus files", "-", "≤ +5%",
+                     "not measured"])
+    ours = real.summary("dockls", "rss.end_kb").get("p50")
+    theirs = real.summary("nodejs", "rss.end_kb").get("p50")
+    ratio = ours / theirs if ours and theirs else None
+    rows.append(["memory: RSS with every real file open", "real files (end of a session)",
+                 "%s (%s of nodejs)" % (fmt_value(ours, "kb"),
+                                        "-" if ratio is None else "%.2f" % ratio),
+                 "≤ 1/3 of nodejs",
+                 "not measured" if ratio is None else ("met" if ratio <= 1 / 3 else "not met")])
     lines += table(rows, ["request", "file", "dockls", "target", ""])
+    add("Where the time of the unmet rows goes (profiled with `perf` on the server under "
+        "lspbench.py, and in process with `examples/request_profile.rs`):")
+    add("")
+    for line in WHERE_THE_TIME_GOES:
+        add("- " + line)
+    add("")
 
 
 def add_memory_headline(head, memory):
@@ -889,6 +937,24 @@ def notes_section(lines, results):
 # --------------------------------------------------------------------------------------------
 
 
+KEPT_START = "<!-- registry-bench:start -->"
+KEPT_END = "<!-- registry-bench:end -->"
+
+
+def keep_kept_sections(page, old_page):
+    """The new page with the section between KEPT_START and KEPT_END of the old page (written by
+    another benchmark) carried over: in place of the same markers in the new page, else at its
+    end."""
+    start, end = old_page.find(KEPT_START), old_page.find(KEPT_END)
+    if start < 0 or end < start:
+        return page
+    kept = old_page[start:end + len(KEPT_END)]
+    new_start, new_end = page.find(KEPT_START), page.find(KEPT_END)
+    if 0 <= new_start <= new_end:
+        return page[:new_start] + kept + page[new_end + len(KEPT_END):]
+    return page.rstrip("\n") + "\n\n" + kept + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="compare.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -967,7 +1033,7 @@ def main(argv=None):
     page = render(args, meta)
     out = pathlib.Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page)
+    out.write_text(keep_kept_sections(page, out.read_text() if out.is_file() else ""))
     print("\nwrote %s (runs took %s)" % (rel(out), duration(meta.get("total_s"))),
           file=sys.stderr)
     return 0

@@ -23,9 +23,12 @@ use crate::analysis::Analysis;
 use crate::config::{self, ConfigProblem};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix_all::{fix_all, FixEnd, MAX_ROUNDS};
+use crate::registry::hints;
 use crate::rules::{self, RuleConfig};
+use crate::snapshot::Snapshot;
 
 use super::args::{Word, Words};
+use super::pin::{self, Registries, RegistryOptions};
 use super::{docs, output, EXIT_FAILURE, EXIT_OK};
 
 /// Exit code when a diagnostic at or above the fail level was found.
@@ -67,6 +70,10 @@ pub struct CheckConfig {
     /// The path standard input (`-`) stands for: shown in the output, and where its
     /// `.dockls.toml` and `.dockerignore` are looked up.
     pub stdin_filename: Option<PathBuf>,
+    /// Ask registries for the stale-pin and unknown-tag hints.
+    pub network: bool,
+    /// How registries are reached with `network`.
+    pub registry: RegistryOptions,
 }
 
 impl Default for CheckConfig {
@@ -78,6 +85,8 @@ impl Default for CheckConfig {
             fail_level: Severity::Error,
             explain: None,
             stdin_filename: None,
+            network: false,
+            registry: RegistryOptions::default(),
         }
     }
 }
@@ -95,8 +104,12 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<CheckConfig, S
             Word::Option(option) => option,
         };
         let mut value = |name: &str| words.value(name);
+        if config.registry.take(&option, &mut value)? {
+            continue;
+        }
         match option.as_str() {
             "--fix" => config.fix = true,
+            "--network" => config.network = true,
             "--format" => {
                 config.format = match value("--format")?.as_str() {
                     "human" | "text" => Format::Human,
@@ -128,6 +141,9 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<CheckConfig, S
     }
     if config.paths.is_empty() {
         config.paths.push(PathBuf::from("."));
+    }
+    if !config.network && config.registry != RegistryOptions::default() {
+        return Err("--insecure-registry and --timeout go with --network".to_owned());
     }
     if config.fix && config.paths.iter().any(|path| is_stdin(path)) {
         return Err("--fix cannot rewrite standard input (-)".to_owned());
@@ -210,6 +226,10 @@ pub fn run(config: &CheckConfig, stdout: &mut dyn Write, stderr: &mut dyn Write)
         }
     }
 
+    if config.network && !add_registry_hints(&mut reports, &config.registry, stderr)? {
+        code = EXIT_FAILURE;
+    }
+
     match config.format {
         Format::Human => output::human(&reports, stdout)?,
         Format::Json => output::json(&reports, stdout)?,
@@ -228,6 +248,42 @@ pub fn run(config: &CheckConfig, stdout: &mut dyn Write, stderr: &mut dyn Write)
         code = EXIT_FINDINGS;
     }
     Ok(code)
+}
+
+/// Asks registries about the base images of every report and adds the stale-pin and
+/// unknown-tag hints; what cannot be asked is a warning. `false` when no runtime could start.
+fn add_registry_hints(
+    reports: &mut [FileReport],
+    options: &RegistryOptions,
+    stderr: &mut dyn Write,
+) -> io::Result<bool> {
+    let Some(runtime) = pin::runtime(stderr)? else {
+        return Ok(false);
+    };
+    let mut registries = Registries::default();
+    for report in reports {
+        let registry = match registries.for_file(&report.path, options) {
+            Ok(registry) => registry,
+            Err(error) => {
+                writeln!(stderr, "dockls: {error}")?;
+                return Ok(false);
+            }
+        };
+        let snapshot = Snapshot::from_text(&report.text);
+        for problem in runtime.block_on(hints::ask(registry, &snapshot)) {
+            writeln!(
+                stderr,
+                "dockls: warning: {}: cannot ask the registry about {problem}",
+                report.path.display()
+            )?;
+        }
+        let found = hints::hints(registry, &snapshot);
+        if !found.is_empty() {
+            report.diagnostics.extend(found);
+            report.diagnostics.sort_by_key(|d| d.range.start);
+        }
+    }
+    Ok(true)
 }
 
 fn list(paths: &[PathBuf]) -> String {
@@ -725,7 +781,21 @@ mod tests {
                 fail_level: Severity::Warning,
                 explain: None,
                 stdin_filename: None,
+                ..CheckConfig::default()
             })
+        );
+        let config = parse_args(args(&[
+            "--network",
+            "--timeout=2",
+            "--insecure-registry",
+            "h:1",
+        ]));
+        let config = config.unwrap();
+        assert!(config.network);
+        assert_eq!(config.registry.insecure, ["h:1"]);
+        assert_eq!(
+            config.registry.timeout,
+            Some(std::time::Duration::from_secs(2))
         );
         let config = parse_args(args(&["a", "--", "--fix"])).unwrap();
         assert_eq!(

@@ -61,6 +61,12 @@ Options of `check`:
   --stdin-filename PATH
                       the path standard input stands for when PATH is -: shown in the output,
                       and where its .dockls.toml and .dockerignore are looked up
+  --network           ask registries where each base image's tag points, and add the hints
+                      pinned-digest-stale (a pin its tag has moved away from) and unknown-tag
+                      (a tag the registry does not have); off unless given, whatever
+                      .dockls.toml says. An image that cannot be asked about is a warning.
+  --insecure-registry HOST, --timeout SECONDS
+                      with --network: as for `pin`
 
 .dockls.toml:
   trusted-registries = [\"docker.io\"]   # registries base images may come from
@@ -75,7 +81,7 @@ Options of `check`:
   [registry.endpoints]
   \"docker.io\" = \"https://mirror.example.com\"
 
-Options of `pin` (`dockls check` never uses the network; `pin` always does):
+Options of `pin` (`pin` always uses the network; `check` only with --network):
   --check             write nothing; exit 1 when a base image is not pinned or its pin is
                       stale (the tag points at another digest now)
   --update            also refresh stale pins (without it, only missing pins are added)

@@ -34,9 +34,94 @@ pub struct PinConfig {
     pub check: bool,
     pub update: bool,
     pub json: bool,
-    pub insecure: Vec<String>,
-    pub timeout: Option<Duration>,
+    pub registry: RegistryOptions,
     pub paths: Vec<PathBuf>,
+}
+
+/// The command line's say in how registries are reached (`pin`, and `check --network`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryOptions {
+    /// `--insecure-registry HOST`: reached over plain HTTP.
+    pub insecure: Vec<String>,
+    /// `--timeout SECONDS`: the bound of one request.
+    pub timeout: Option<Duration>,
+}
+
+impl RegistryOptions {
+    /// Takes `option` when it is one of these, reading its value with `value`; `Ok(false)` for
+    /// any other option.
+    pub fn take(
+        &mut self,
+        option: &str,
+        mut value: impl FnMut(&str) -> Result<String, String>,
+    ) -> Result<bool, String> {
+        match option {
+            "--insecure-registry" => self.insecure.push(value("--insecure-registry")?),
+            "--timeout" => {
+                let seconds: f64 = value("--timeout")?
+                    .parse()
+                    .map_err(|_| "--timeout needs a number of seconds".to_owned())?;
+                if !(seconds > 0.0 && seconds <= 300.0) {
+                    return Err("--timeout must be above 0 and up to 300 seconds".to_owned());
+                }
+                self.timeout = Some(Duration::from_secs_f64(seconds));
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The `[registry]` settings of the file at `settings_path`, with these over them.
+    pub fn settings(&self, settings_path: Option<&Path>) -> RegistrySettings {
+        let mut settings = settings_path
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .map(|text| config::parse(&text).registry)
+            .unwrap_or_default();
+        settings.insecure.extend(self.insecure.iter().cloned());
+        if let Some(timeout) = self.timeout {
+            settings.timeout_ms = timeout.as_millis().clamp(1, u128::from(u64::MAX)) as u64;
+        }
+        settings
+    }
+}
+
+/// One registry client per settings file (its endpoints, insecure registries and timeout).
+#[derive(Default)]
+pub struct Registries {
+    by_settings: BTreeMap<Option<PathBuf>, Registry>,
+}
+
+impl Registries {
+    /// The registry for the file at `path`, by the nearest `.dockls.toml` and `options`.
+    pub fn for_file(
+        &mut self,
+        path: &Path,
+        options: &RegistryOptions,
+    ) -> Result<&Registry, String> {
+        let settings_path = find_upward(path, config::FILE_NAME);
+        if !self.by_settings.contains_key(&settings_path) {
+            let settings = options.settings(settings_path.as_deref());
+            let client = crate::registry::client::Client::new(client_config(&settings))
+                .map_err(|error| error.to_string())?;
+            self.by_settings
+                .insert(settings_path.clone(), Registry::new(client, None));
+        }
+        Ok(&self.by_settings[&settings_path])
+    }
+}
+
+/// A runtime for the registry requests of one command.
+pub fn runtime(stderr: &mut dyn Write) -> io::Result<Option<tokio::runtime::Runtime>> {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Ok(Some(runtime)),
+        Err(error) => {
+            writeln!(stderr, "dockls: cannot start the async runtime: {error}")?;
+            Ok(None)
+        }
+    }
 }
 
 pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<PinConfig, String> {
@@ -51,6 +136,9 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<PinConfig, Str
             Word::Option(option) => option,
         };
         let mut value = |name: &str| words.value(name);
+        if config.registry.take(&option, &mut value)? {
+            continue;
+        }
         match option.as_str() {
             "--check" => config.check = true,
             "--update" => config.update = true,
@@ -59,16 +147,6 @@ pub fn parse_args(args: impl Iterator<Item = OsString>) -> Result<PinConfig, Str
                 "json" => config.json = true,
                 other => return Err(format!("unknown format {other:?}; expected human or json")),
             },
-            "--insecure-registry" => config.insecure.push(value("--insecure-registry")?),
-            "--timeout" => {
-                let seconds: f64 = value("--timeout")?
-                    .parse()
-                    .map_err(|_| "--timeout needs a number of seconds".to_owned())?;
-                if !(seconds > 0.0 && seconds <= 300.0) {
-                    return Err("--timeout must be above 0 and up to 300 seconds".to_owned());
-                }
-                config.timeout = Some(Duration::from_secs_f64(seconds));
-            }
             _ => return Err(format!("unknown option {option:?} for `dockls pin`")),
         }
     }
@@ -116,18 +194,10 @@ pub fn run(config: &PinConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -
         writeln!(stderr, "dockls: {message}")?;
         code = EXIT_FAILURE;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            writeln!(stderr, "dockls: cannot start the async runtime: {error}")?;
-            return Ok(EXIT_FAILURE);
-        }
+    let Some(runtime) = runtime(stderr)? else {
+        return Ok(EXIT_FAILURE);
     };
-    // One client per settings file (its endpoints, insecure registries and timeout).
-    let mut registries: BTreeMap<Option<PathBuf>, Registry> = BTreeMap::new();
+    let mut registries = Registries::default();
     let mut report = Vec::new();
     let mut unpinned = false;
     for path in files {
@@ -150,19 +220,13 @@ pub fn run(config: &PinConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -
                 continue;
             }
         };
-        let settings_path = find_upward(&path, config::FILE_NAME);
-        if !registries.contains_key(&settings_path) {
-            let settings = registry_settings(settings_path.as_deref(), config);
-            let client = match crate::registry::client::Client::new(client_config(&settings)) {
-                Ok(client) => client,
-                Err(error) => {
-                    writeln!(stderr, "dockls: {error}")?;
-                    return Ok(EXIT_FAILURE);
-                }
-            };
-            registries.insert(settings_path.clone(), Registry::new(client, None));
-        }
-        let registry = &registries[&settings_path];
+        let registry = match registries.for_file(&path, &config.registry) {
+            Ok(registry) => registry,
+            Err(error) => {
+                writeln!(stderr, "dockls: {error}")?;
+                return Ok(EXIT_FAILURE);
+            }
+        };
         let mut sites = runtime.block_on(find_sites(registry, &text));
         let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
         for site in &mut sites {
@@ -262,19 +326,6 @@ pub fn run(config: &PinConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -
         code = EXIT_UNPINNED;
     }
     Ok(code)
-}
-
-/// The `[registry]` settings of the file at `settings_path`, with the command line's over them.
-fn registry_settings(settings_path: Option<&Path>, config: &PinConfig) -> RegistrySettings {
-    let mut settings = settings_path
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .map(|text| config::parse(&text).registry)
-        .unwrap_or_default();
-    settings.insecure.extend(config.insecure.iter().cloned());
-    if let Some(timeout) = config.timeout {
-        settings.timeout_ms = timeout.as_millis().clamp(1, u128::from(u64::MAX)) as u64;
-    }
-    settings
 }
 
 /// The base images of a file (and the images `COPY --from` copies from) and how their pins

@@ -50,6 +50,83 @@ impl DiagnosticData {
     }
 }
 
+/// Which fix a code action left for `codeAction/resolve`, kept in the action's `data` with the
+/// document and version it was offered on. Resolving finds it again the way the code action
+/// request found it: the current finding its diagnostic names, then the fix by its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixRef {
+    /// The fix at `index` among the [`quick_fixes`] of a diagnostic.
+    Quick {
+        diagnostic: DiagnosticData,
+        message: String,
+        index: usize,
+    },
+    /// The [`rule_wide_fix`] of a diagnostic's rule.
+    RuleWide {
+        diagnostic: DiagnosticData,
+        message: String,
+    },
+}
+
+impl FixRef {
+    pub fn to_json(&self, uri: &tower_lsp_server::ls_types::Uri, version: i32) -> Value {
+        let (diagnostic, message, index) = match self {
+            FixRef::Quick {
+                diagnostic,
+                message,
+                index,
+            } => (diagnostic, message, Some(*index)),
+            FixRef::RuleWide {
+                diagnostic,
+                message,
+            } => (diagnostic, message, None),
+        };
+        json!({
+            "uri": uri.as_str(),
+            "version": version,
+            "diagnostic": diagnostic.to_json(),
+            "message": message,
+            "fix": index,
+        })
+    }
+
+    /// Reads `data` back: the document's URI, the version and the fix; `None` for anything we
+    /// did not write.
+    pub fn from_json(data: &Value) -> Option<(String, i32, FixRef)> {
+        let uri = data.get("uri")?.as_str()?.to_owned();
+        let version = i32::try_from(data.get("version")?.as_i64()?).ok()?;
+        let diagnostic = DiagnosticData::from_json(data.get("diagnostic")?)?;
+        let message = data.get("message")?.as_str()?.to_owned();
+        let which = match data.get("fix")? {
+            Value::Null => FixRef::RuleWide {
+                diagnostic,
+                message,
+            },
+            index => FixRef::Quick {
+                diagnostic,
+                message,
+                index: usize::try_from(index.as_u64()?).ok()?,
+            },
+        };
+        Some((uri, version, which))
+    }
+
+    /// The diagnostic it names and that diagnostic's message.
+    pub fn diagnostic(&self) -> (&DiagnosticData, &str) {
+        match self {
+            FixRef::Quick {
+                diagnostic,
+                message,
+                ..
+            }
+            | FixRef::RuleWide {
+                diagnostic,
+                message,
+            } => (diagnostic, message),
+        }
+    }
+}
+
 /// The current diagnostic a diagnostic's data names: the same rule at the same bytes,
 /// preferring one with the same message when a rule reports twice at one place. `current` is
 /// sorted by range, as [`Analysis::diagnostics_with`] returns it, so a whole-file request with

@@ -145,6 +145,40 @@ pub fn byte_range(
 /// line break are moved to the nearest position before them.
 pub fn position(rope: &Rope, offset: usize, encoding: PositionEncoding) -> lsp::Position {
     let offset = offset.min(rope.len_bytes());
+    let line = rope.byte_to_line(offset);
+    let start = rope.line_to_byte(line);
+    if offset - start > SHORT_COLUMN {
+        return position_far_in_line(rope, offset, encoding);
+    }
+    // Count the columns of the characters before the offset on its line: two lookups in the
+    // rope and a short walk, where converting through character indexes takes nine lookups.
+    let mut column = 0;
+    let mut at = start;
+    'line: for chunk in rope.line(line).chunks() {
+        for c in chunk.chars() {
+            let next = at + c.len_utf8();
+            if c == '\n' || c == '\r' || next > offset {
+                break 'line;
+            }
+            at = next;
+            column += match encoding {
+                PositionEncoding::Utf8 => c.len_utf8(),
+                PositionEncoding::Utf16 => c.len_utf16(),
+                PositionEncoding::Utf32 => 1,
+            };
+        }
+    }
+    lsp::Position::new(saturate(line), saturate(column))
+}
+
+/// How far into its line an offset may be for [`position`] to count its column character by
+/// character; past it, a line a megabyte long would make every conversion on it slow.
+const SHORT_COLUMN: usize = 4096;
+
+/// [`position`] through the rope's character indexes, whose cost does not grow with the
+/// column.
+fn position_far_in_line(rope: &Rope, offset: usize, encoding: PositionEncoding) -> lsp::Position {
+    let offset = offset.min(rope.len_bytes());
     let char_index = rope.byte_to_char(offset);
     let line = rope.char_to_line(char_index);
     let start = rope.line_to_byte(line);
@@ -287,6 +321,30 @@ pub fn code_action(
     diagnostics: Vec<lsp::Diagnostic>,
     preferred: bool,
 ) -> lsp::CodeAction {
+    lsp::CodeAction {
+        edit: Some(fix_edit(target, fix)),
+        ..code_action_title(fix, kind, diagnostics, preferred)
+    }
+}
+
+/// A code action without its edit, for a client that asks for it with `codeAction/resolve`.
+pub fn code_action_title(
+    fix: &Fix,
+    kind: lsp::CodeActionKind,
+    diagnostics: Vec<lsp::Diagnostic>,
+    preferred: bool,
+) -> lsp::CodeAction {
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(kind),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        is_preferred: preferred.then_some(true),
+        ..lsp::CodeAction::default()
+    }
+}
+
+/// The workspace edit that applies a fix to the target document.
+pub fn fix_edit(target: &EditTarget, fix: &Fix) -> lsp::WorkspaceEdit {
     let edits: Vec<lsp::TextEdit> = fix
         .edits
         .iter()
@@ -299,15 +357,7 @@ pub fn code_action(
             },
         })
         .collect();
-    let edit = workspace_edit(target, edits);
-    lsp::CodeAction {
-        title: fix.title.clone(),
-        kind: Some(kind),
-        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-        edit: Some(edit),
-        is_preferred: preferred.then_some(true),
-        ..lsp::CodeAction::default()
-    }
+    workspace_edit(target, edits)
 }
 
 fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
@@ -671,13 +721,15 @@ pub fn document_symbol(
         deprecated: None,
         range: range(rope, symbol.range.clone(), encoding),
         selection_range: range(rope, symbol.selection_range.clone(), encoding),
-        children: Some(
+        // A leaf has no children field: in an outline of thousands of instructions, empty
+        // lists are a good part of the answer.
+        children: (!symbol.children.is_empty()).then(|| {
             symbol
                 .children
                 .iter()
                 .map(|child| document_symbol(rope, child, encoding))
-                .collect(),
-        ),
+                .collect()
+        }),
     }
 }
 
@@ -791,6 +843,33 @@ pub fn core_semantic_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_a_column_agrees_with_converting_through_characters() {
+        let texts = [
+            "FROM a\r\nRUN \u{e9}\u{1f600}x\rCMD\n\n\u{1f600}\r\n",
+            "\r\r\n\n\u{e9}",
+            "",
+            "RUN a \\\n  b\u{1f600}",
+        ];
+        let encodings = [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ];
+        for text in texts {
+            let rope = Rope::from_str(text);
+            for offset in 0..=text.len() + 2 {
+                for encoding in encodings {
+                    assert_eq!(
+                        position(&rope, offset, encoding),
+                        position_far_in_line(&rope, offset, encoding),
+                        "{text:?} at {offset} in {encoding:?}"
+                    );
+                }
+            }
+        }
+    }
     use PositionEncoding::{Utf16, Utf32, Utf8};
 
     fn pos(line: u32, character: u32) -> lsp::Position {

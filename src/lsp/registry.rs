@@ -19,10 +19,11 @@ use tower_lsp_server::ls_types as lsp;
 use super::convert::{self, PositionEncoding};
 use super::server::log;
 use crate::config::RegistrySettings;
-use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::Stage;
 use crate::registry::cache::BlobStore;
 use crate::registry::client::{Client, DOCKER_LIST, OCI_INDEX};
+use crate::registry::hints::stage_reference;
 use crate::registry::reference::Reference;
 use crate::registry::{client_config, pin_edit, ImageInfo, Registry};
 use crate::rules::{Context, RuleConfig};
@@ -35,10 +36,7 @@ pub const PIN_COMMAND: &str = "dockls.pinImage";
 /// The codes of the findings that get the pin quick fix: the rules' and the stale pin hint.
 pub const PIN_CODES: [&str; 3] = ["untagged-base-image", "latest-base-image", STALE_PIN];
 
-/// The hint on a pinned digest that its tag no longer points at.
-pub const STALE_PIN: &str = "pinned-digest-stale";
-/// The hint on a tag the registry says does not exist.
-pub const UNKNOWN_TAG: &str = "unknown-tag";
+pub use crate::registry::hints::{hints, STALE_PIN, UNKNOWN_TAG};
 
 /// The longest the pin command waits for a registry.
 const PIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -121,15 +119,6 @@ fn stage_at(snapshot: &Snapshot, offset: usize) -> Option<&Stage> {
     })
 }
 
-/// The resolved reference of a stage's base image.
-fn stage_reference(stage: &Stage) -> Option<Reference> {
-    let resolved = stage.image.as_ref()?.resolved.as_deref()?;
-    if resolved.eq_ignore_ascii_case("scratch") {
-        return None;
-    }
-    Reference::parse(resolved).ok()
-}
-
 /// Starts fetching in the background; failures are logged once per fetch, and `updated` is
 /// woken at the end either way.
 fn refresh<F>(updated: &Arc<Notify>, what: String, fetch: F)
@@ -144,57 +133,6 @@ where
         updated.notify_one();
     });
 }
-
-/// Hints from what the cache knows (never a request): a pinned digest its tag no longer points
-/// at, and a tag the registry does not have.
-pub fn hints(registry: &Registry, snapshot: &Snapshot) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for stage in &snapshot.model().stages {
-        let Some(reference) = stage_reference(stage) else {
-            continue;
-        };
-        let (Some(tag), Some(image)) = (&reference.tag, &stage.image) else {
-            continue;
-        };
-        let name = reference.familiar_name();
-        let known = registry.peek_digest(&reference).map(|p| p.value);
-        let unknown = match &known {
-            Some(Err(crate::registry::client::Error::NotFound(_))) => true,
-            Some(Ok(_)) => false,
-            _ => registry
-                .peek_tags(&reference)
-                .and_then(|p| p.value.ok())
-                .is_some_and(|tags| tags.len() < MAX_KNOWN_TAGS && !tags.contains(tag)),
-        };
-        let message = match (&known, &reference.digest) {
-            _ if unknown => Some((
-                UNKNOWN_TAG,
-                format!("`{}` has no tag `{tag}` for `{name}`", reference.registry),
-            )),
-            (Some(Ok(head)), Some(pinned)) if *pinned != head.digest => Some((
-                STALE_PIN,
-                format!(
-                    "the pin is stale: `{name}:{tag}` points at `{}` now, not at the pinned digest",
-                    head.digest
-                ),
-            )),
-            _ => None,
-        };
-        if let Some((code, message)) = message {
-            found.push(Diagnostic {
-                range: image.range.clone(),
-                severity: Severity::Hint,
-                code,
-                message,
-                fixes: Vec::new(),
-            });
-        }
-    }
-    found
-}
-
-/// A tag list this long may have been cut, so a tag missing from it may still exist.
-const MAX_KNOWN_TAGS: usize = 100_000;
 
 /// Tag completion at `offset` when it is in the tag of a FROM's image (`FROM image:3.1|`):
 /// the cached tags in version order, filtered by what is typed, and whether the list is

@@ -34,7 +34,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::actions::{self, DiagnosticData, QuickFix};
+use super::actions::{self, DiagnosticData, FixRef, QuickFix};
 use super::convert::{self, CompletionShape, EditTarget, PositionEncoding};
 use super::memory;
 use super::registry::{self as registries, Registries};
@@ -97,6 +97,9 @@ struct ClientConfig {
     /// The client takes `CodeAction` literals; otherwise code actions are sent as commands
     /// that the server carries out with `workspace/applyEdit`.
     code_action_literals: bool,
+    /// The client keeps a code action's `data` and asks `codeAction/resolve` for its edit, so
+    /// a code action request answers with titles and leaves each edit for when it is chosen.
+    resolve_code_action_edits: bool,
     /// The client shows document symbols as a tree; otherwise they are sent as a flat list.
     hierarchical_symbols: bool,
     /// The client answers `workspace/inlayHint/refresh`.
@@ -166,6 +169,16 @@ impl ClientConfig {
             code_action_literals: text_document
                 .and_then(|text| text.code_action.as_ref())
                 .is_some_and(|action| action.code_action_literal_support.is_some()),
+            resolve_code_action_edits: text_document
+                .and_then(|text| text.code_action.as_ref())
+                .is_some_and(|action| {
+                    action.code_action_literal_support.is_some()
+                        && action.data_support == Some(true)
+                        && action
+                            .resolve_support
+                            .as_ref()
+                            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"))
+                }),
             document_changes: workspace
                 .and_then(|workspace| workspace.workspace_edit.as_ref())
                 .and_then(|edit| edit.document_changes)
@@ -193,15 +206,41 @@ struct Entry {
     memo: Arc<Mutex<AnalysisMemo>>,
     /// The revision and settings generation whose diagnostics were last published.
     published: Option<(u64, u64)>,
+    /// Answers about the whole text, kept until it changes.
+    answers: Answers,
 }
 
-/// What a handler needs from a document once the lock is released: cheap clones of the rope
-/// (for position conversions) and of the analysis.
-struct Snapshot {
+/// Answers to requests about a whole document, kept until its text changes: an editor asks for
+/// the outline, the folds and the tokens again whenever it shows the document, and on a long
+/// file converting each of them costs more than the request's round trip.
+#[derive(Default)]
+struct Answers {
+    symbols: Option<lsp::DocumentSymbolResponse>,
+    folding: Option<Vec<lsp::FoldingRange>>,
+    tokens: Option<Arc<Vec<lsp::SemanticToken>>>,
+}
+
+/// What a handler needs from an open document once the lock is released: cheap clones of the
+/// rope (for position conversions) and of the analysis (not to be confused with the core's
+/// [`crate::snapshot::Snapshot`], which the analysis holds).
+struct OpenDocument {
     rope: Rope,
     analysis: Analysis,
     version: i32,
     revision: u64,
+}
+
+impl OpenDocument {
+    /// Where edits of this version of the document at `uri` go, as the client takes them.
+    fn edit_target<'a>(&'a self, uri: &'a Uri, config: &ClientConfig) -> EditTarget<'a> {
+        EditTarget {
+            uri,
+            rope: &self.rope,
+            version: self.version,
+            encoding: config.encoding,
+            document_changes: config.document_changes,
+        }
+    }
 }
 
 /// The documentation of the last completion list, for `completionItem/resolve`. Items carry
@@ -347,14 +386,14 @@ impl State {
     /// The current text of a document with its analysis. The analysis is built outside the
     /// lock, from a clone of the document (a rope and a tree: both cheap to clone), and cached
     /// if no change came in meanwhile.
-    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<OpenDocument>, Panic> {
         let (document, version, revision, memo) = {
             let documents = self.documents();
             let Some(entry) = documents.get(uri) else {
                 return Ok(None);
             };
             if let Some(analysis) = &entry.analysis {
-                return Ok(Some(Snapshot {
+                return Ok(Some(OpenDocument {
                     rope: entry.document.rope().clone(),
                     analysis: analysis.clone(),
                     version: entry.version,
@@ -374,7 +413,7 @@ impl State {
                 entry.analysis = Some(analysis.clone());
             }
         }
-        Ok(Some(Snapshot {
+        Ok(Some(OpenDocument {
             rope: document.rope().clone(),
             analysis,
             version,
@@ -409,7 +448,7 @@ impl State {
     async fn diagnostics(
         &self,
         uri: &Uri,
-        snapshot: &Snapshot,
+        snapshot: &OpenDocument,
         cancellable: bool,
     ) -> Option<Vec<lsp::Diagnostic>> {
         let encoding = self.config().encoding;
@@ -615,7 +654,7 @@ impl Server {
         self.state.documents()
     }
 
-    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Snapshot>, Panic> {
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<OpenDocument>, Panic> {
         let snapshot = self.state.snapshot(uri);
         if matches!(snapshot, Ok(None)) {
             log(&format!(
@@ -633,7 +672,7 @@ impl Server {
         uri: &Uri,
         what: &str,
         request: &dyn std::fmt::Debug,
-        query: impl FnOnce(&Snapshot, PositionEncoding) -> T,
+        query: impl FnOnce(&OpenDocument, PositionEncoding) -> T,
     ) -> Result<Option<T>> {
         let encoding = self.config().encoding;
         let answer = self.snapshot(uri).and_then(|snapshot| match snapshot {
@@ -643,13 +682,59 @@ impl Server {
         answer.map_err(|panic| panic.answer(request))
     }
 
+    /// [`Server::query`] for an answer about the whole document, taken from `slot` of the
+    /// document's [`Answers`] when computed for the current text, and kept there otherwise.
+    fn cached_query<T: Clone>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        request: &dyn std::fmt::Debug,
+        slot: fn(&mut Answers) -> &mut Option<T>,
+        query: impl FnOnce(&OpenDocument, PositionEncoding) -> T,
+    ) -> Result<Option<T>> {
+        let kept = self
+            .documents()
+            .get_mut(uri)
+            .and_then(|entry| slot(&mut entry.answers).clone());
+        if kept.is_some() {
+            return Ok(kept);
+        }
+        let mut revision = None;
+        let answer = self.query(uri, what, request, |snapshot, encoding| {
+            revision = Some(snapshot.revision);
+            query(snapshot, encoding)
+        })?;
+        if let (Some(answer), Some(revision)) = (&answer, revision) {
+            let mut documents = self.documents();
+            if let Some(entry) = documents.get_mut(uri).filter(|e| e.revision == revision) {
+                *slot(&mut entry.answers) = Some(answer.clone());
+            }
+        }
+        Ok(answer)
+    }
+
+    /// The semantic tokens of the whole document, kept until its text changes.
+    fn whole_document_tokens(
+        &self,
+        uri: &Uri,
+        request: &dyn std::fmt::Debug,
+    ) -> Result<Option<Arc<Vec<lsp::SemanticToken>>>> {
+        self.cached_query(
+            uri,
+            "semanticTokens",
+            request,
+            |answers| &mut answers.tokens,
+            |snapshot, encoding| Arc::new(semantic_data(snapshot, None, encoding)),
+        )
+    }
+
     /// Keeps the semantic tokens just computed for `uri` as the base of the next delta; returns
     /// their result id.
-    fn remember_tokens(&self, uri: &Uri, data: Vec<lsp::SemanticToken>) -> Option<String> {
+    fn remember_tokens(&self, uri: &Uri, data: Arc<Vec<lsp::SemanticToken>>) -> Option<String> {
         let id = format!("{}", self.state.next_revision());
         let mut documents = self.documents();
         let entry = documents.get_mut(uri)?;
-        entry.semantic_tokens = Some((id.clone(), Arc::new(data)));
+        entry.semantic_tokens = Some((id.clone(), data));
         Some(id)
     }
 
@@ -671,6 +756,7 @@ impl Server {
             analysis: None,
             memo: Arc::default(),
             published: None,
+            answers: Answers::default(),
         };
         self.documents().insert(uri.clone(), entry);
         self.diagnostics_due(uri);
@@ -723,6 +809,7 @@ impl Server {
         entry.revision = self.state.next_revision();
         entry.latest.store(entry.revision, Ordering::SeqCst);
         entry.analysis = None;
+        entry.answers = Answers::default();
         if applied.is_err() {
             // The text may be half edited; the client's next full sync or reopen repairs it.
             notes.push(format!(
@@ -748,7 +835,7 @@ impl Server {
     /// The byte offset of a request's position, with a note when it had to be clamped.
     fn offset(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &OpenDocument,
         position: lsp::Position,
         method: &str,
     ) -> (usize, Option<String>) {
@@ -931,34 +1018,37 @@ impl Server {
             .await;
         let (_, computed) = computed.map_err(|panic| panic.answer(&request))?;
         let config = self.config();
-        let target = EditTarget {
-            uri: &uri,
-            rope: &snapshot.rope,
-            version: snapshot.version,
-            encoding: config.encoding,
-            document_changes: config.document_changes,
-        };
+        let target = snapshot.edit_target(&uri, &config);
         let mut result = Vec::new();
-        for ((diagnostic, _), fixes) in ours.iter().zip(&computed.quick_fixes) {
-            for QuickFix { fix, preferred } in fixes {
-                result.push(convert::code_action(
-                    &target,
-                    fix,
-                    lsp::CodeActionKind::QUICKFIX,
-                    vec![diagnostic.clone()],
-                    *preferred,
-                ));
+        // With a client that resolves, each action names its fix instead of carrying its edit.
+        let lazy = config.resolve_code_action_edits;
+        let action = |fix: &Fix, diagnostics, preferred, which: FixRef| {
+            let kind = lsp::CodeActionKind::QUICKFIX;
+            if !lazy {
+                return convert::code_action(&target, fix, kind, diagnostics, preferred);
+            }
+            let mut action = convert::code_action_title(fix, kind, diagnostics, preferred);
+            action.data = Some(which.to_json(&uri, snapshot.version));
+            action
+        };
+        for ((diagnostic, data), fixes) in ours.iter().zip(&computed.quick_fixes) {
+            for (index, QuickFix { fix, preferred }) in fixes.iter().enumerate() {
+                let which = FixRef::Quick {
+                    diagnostic: data.clone(),
+                    message: diagnostic.message.clone(),
+                    index,
+                };
+                result.push(action(fix, vec![diagnostic.clone()], *preferred, which));
             }
         }
         for (fix, indexes) in &computed.rule_wide {
             let diagnostics = indexes.iter().map(|&i| ours[i].0.clone()).collect();
-            result.push(convert::code_action(
-                &target,
-                fix,
-                lsp::CodeActionKind::QUICKFIX,
-                diagnostics,
-                false,
-            ));
+            let first = &ours[indexes[0]];
+            let which = FixRef::RuleWide {
+                diagnostic: first.1.clone(),
+                message: first.0.message.clone(),
+            };
+            result.push(action(fix, diagnostics, false, which));
         }
         let registry = (!pinnable.is_empty())
             .then(|| self.registry_for(&uri))
@@ -1023,7 +1113,7 @@ impl Server {
     /// text. Matching then works as long as the finding has not moved.
     fn data_from_range(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &OpenDocument,
         diagnostic: &lsp::Diagnostic,
     ) -> Option<DiagnosticData> {
         let lsp::NumberOrString::String(code) = diagnostic.code.as_ref()? else {
@@ -1161,13 +1251,7 @@ impl Server {
                 log(&format!("dockls.pinImage: {message}"));
                 request_failed(&message)
             })?;
-        let target = EditTarget {
-            uri: &uri,
-            rope: &snapshot.rope,
-            version: snapshot.version,
-            encoding: config.encoding,
-            document_changes: config.document_changes,
-        };
+        let target = snapshot.edit_target(&uri, &config);
         let current = self.documents().get(&uri).map(|entry| entry.version);
         if current != Some(snapshot.version) {
             return Err(request_failed(
@@ -1354,7 +1438,7 @@ impl LanguageServer for Server {
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, FIX_ALL_KIND]),
-                    resolve_provider: Some(false),
+                    resolve_provider: Some(config.resolve_code_action_edits),
                     ..lsp::CodeActionOptions::default()
                 },
             )),
@@ -1525,6 +1609,53 @@ impl LanguageServer for Server {
         Ok(Some(self.code_actions(params).await?))
     }
 
+    async fn code_action_resolve(&self, mut action: lsp::CodeAction) -> Result<lsp::CodeAction> {
+        let named = action.data.as_ref().and_then(FixRef::from_json);
+        let Some((uri, version, which)) = named.filter(|_| action.edit.is_none()) else {
+            return Ok(action);
+        };
+        let Ok(uri) = uri.parse::<Uri>() else {
+            return Ok(action);
+        };
+        let snapshot = match self.snapshot(&uri) {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return Ok(action),
+            Err(panic) => return Err(panic.answer(&action)),
+        };
+        if snapshot.version != version {
+            // The fix was offered on another text; an edit computed now could land elsewhere.
+            log(&format!(
+                "codeAction/resolve for {} version {version}, which is now version {};                  no edit",
+                uri.as_str(),
+                snapshot.version
+            ));
+            return Ok(action);
+        }
+        let (diagnostic, message) = which.diagnostic();
+        let requested = vec![(diagnostic.clone(), message.to_owned())];
+        let analysis = snapshot.analysis.clone();
+        let computed = self
+            .state
+            .with_settings(&uri, "codeAction/resolve", move |settings| {
+                compute_actions(&analysis, settings, &requested, false)
+            })
+            .await;
+        let (_, computed) = computed.map_err(|panic| panic.answer(&action))?;
+        let fix = match &which {
+            FixRef::Quick { index, .. } => computed
+                .quick_fixes
+                .first()
+                .and_then(|fixes| fixes.get(*index))
+                .map(|quick| &quick.fix),
+            FixRef::RuleWide { .. } => computed.rule_wide.first().map(|(fix, _)| fix),
+        };
+        if let Some(fix) = fix {
+            let config = self.config();
+            action.edit = Some(convert::fix_edit(&snapshot.edit_target(&uri, &config), fix));
+        }
+        Ok(action)
+    }
+
     /// Carries out a code action sent as a command (for clients without `CodeAction`
     /// literals): its only argument is the workspace edit.
     async fn execute_command(
@@ -1665,28 +1796,37 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
         let uri = &params.text_document.uri;
         let hierarchical = self.config().hierarchical_symbols;
-        self.query(uri, "documentSymbol", &params, |snapshot, encoding| {
-            let symbols = symbols::document_symbols(&snapshot.analysis);
-            if hierarchical {
-                lsp::DocumentSymbolResponse::Nested(
-                    symbols
-                        .iter()
-                        .map(|symbol| convert::document_symbol(&snapshot.rope, symbol, encoding))
-                        .collect(),
-                )
-            } else {
-                let mut flat = Vec::new();
-                convert::symbol_information(
-                    &snapshot.rope,
-                    uri,
-                    &symbols,
-                    None,
-                    encoding,
-                    &mut flat,
-                );
-                lsp::DocumentSymbolResponse::Flat(flat)
-            }
-        })
+        let symbols: fn(&mut Answers) -> &mut Option<_> = |answers| &mut answers.symbols;
+        self.cached_query(
+            uri,
+            "documentSymbol",
+            &params,
+            symbols,
+            |snapshot, encoding| {
+                let symbols = symbols::document_symbols(&snapshot.analysis);
+                if hierarchical {
+                    lsp::DocumentSymbolResponse::Nested(
+                        symbols
+                            .iter()
+                            .map(|symbol| {
+                                convert::document_symbol(&snapshot.rope, symbol, encoding)
+                            })
+                            .collect(),
+                    )
+                } else {
+                    let mut flat = Vec::new();
+                    convert::symbol_information(
+                        &snapshot.rope,
+                        uri,
+                        &symbols,
+                        None,
+                        encoding,
+                        &mut flat,
+                    );
+                    lsp::DocumentSymbolResponse::Flat(flat)
+                }
+            },
+        )
     }
 
     async fn symbol(
@@ -1802,13 +1942,7 @@ impl LanguageServer for Server {
         let answer = self.query(uri, "rename", &params, |snapshot, encoding| {
             let offset = convert::offset(&snapshot.rope, position.position, encoding).value;
             navigation::rename(&snapshot.analysis, offset, &params.new_name).map(|edits| {
-                let target = EditTarget {
-                    uri,
-                    rope: &snapshot.rope,
-                    version: snapshot.version,
-                    encoding,
-                    document_changes: config.document_changes,
-                };
+                let target = snapshot.edit_target(uri, &config);
                 convert::workspace_edit(
                     &target,
                     convert::text_edits(&snapshot.rope, &edits, encoding),
@@ -1827,15 +1961,15 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensParams,
     ) -> Result<Option<lsp::SemanticTokensResult>> {
         let uri = &params.text_document.uri;
-        let Some(data) = self.query(uri, "semanticTokens", &params, |snapshot, encoding| {
-            semantic_data(snapshot, None, encoding)
-        })?
-        else {
+        let Some(data) = self.whole_document_tokens(uri, &params)? else {
             return Ok(None);
         };
         let result_id = self.remember_tokens(uri, data.clone());
         Ok(Some(lsp::SemanticTokensResult::Tokens(
-            lsp::SemanticTokens { result_id, data },
+            lsp::SemanticTokens {
+                result_id,
+                data: data.to_vec(),
+            },
         )))
     }
 
@@ -1844,10 +1978,7 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensDeltaParams,
     ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
         let uri = &params.text_document.uri;
-        let Some(data) = self.query(uri, "semanticTokens", &params, |snapshot, encoding| {
-            semantic_data(snapshot, None, encoding)
-        })?
-        else {
+        let Some(data) = self.whole_document_tokens(uri, &params)? else {
             return Ok(None);
         };
         let previous = self
@@ -1863,9 +1994,10 @@ impl LanguageServer for Server {
                     edits: semantic::delta(&previous, &data),
                 })
             }
-            None => {
-                lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens { result_id, data })
-            }
+            None => lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens {
+                result_id,
+                data: data.to_vec(),
+            }),
         }))
     }
 
@@ -1894,10 +2026,11 @@ impl LanguageServer for Server {
         &self,
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
-        self.query(
+        self.cached_query(
             &params.text_document.uri,
             "foldingRange",
             &params,
+            |answers| &mut answers.folding,
             |snapshot, _| {
                 folding::folding_ranges(&snapshot.analysis)
                     .iter()
@@ -1949,7 +2082,7 @@ impl LanguageServer for Server {
 
 /// The semantic tokens of a snapshot (or of a byte range of it) in the protocol's encoding.
 fn semantic_data(
-    snapshot: &Snapshot,
+    snapshot: &OpenDocument,
     range: Option<std::ops::Range<usize>>,
     encoding: PositionEncoding,
 ) -> Vec<lsp::SemanticToken> {

@@ -4,11 +4,13 @@
 //! [`reference`] normalises image references and [`tags`] orders tags as versions (both pure);
 //! [`credentials`] reads Docker's client configuration; [`client`] speaks the OCI distribution
 //! API over HTTP; [`cache`] keeps answers in memory for a while and content by digest on disk.
-//! [`Registry`] puts them together: what the shells call.
+//! [`Registry`] puts them together: what the shells call. [`hints`] turns what registries said
+//! into the stale-pin and unknown-tag hints.
 
 pub mod cache;
 pub mod client;
 pub mod credentials;
+pub mod hints;
 pub mod reference;
 pub mod tags;
 

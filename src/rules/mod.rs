@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use tree_sitter::{Node, Tree};
@@ -250,6 +250,77 @@ pub struct Context<'a> {
     /// The children of the root node, listed once for all the rules that look for an
     /// instruction's node (walking the root's children costs as much as the file is long).
     top_level: Rc<OnceCell<Vec<Node<'a>>>>,
+    /// The nodes of each RUN script's tree by kind, listed on first use for all the shell rules
+    /// (a 1 MB RUN has hundreds of thousands of nodes), by the script's instruction index.
+    script_nodes: Rc<RefCell<HashMap<usize, Rc<ScriptNodes<'a>>>>>,
+}
+
+/// The nodes of a script's tree, grouped by kind, each group in document order.
+pub struct ScriptNodes<'a> {
+    /// By kind name, sorted by it.
+    by_kind: Vec<(&'static str, Vec<Node<'a>>)>,
+}
+
+/// tree-sitter-bash, whose kind names live as long as the program.
+fn bash() -> &'static tree_sitter::Language {
+    static BASH: std::sync::OnceLock<tree_sitter::Language> = std::sync::OnceLock::new();
+    BASH.get_or_init(|| tree_sitter_bash::LANGUAGE.into())
+}
+
+impl<'a> ScriptNodes<'a> {
+    fn of(tree: &'a Tree) -> ScriptNodes<'a> {
+        let mut by_id: HashMap<u16, Vec<Node<'a>>> = HashMap::new();
+        let mut cursor = tree.walk();
+        'walk: loop {
+            let node = cursor.node();
+            by_id.entry(node.kind_id()).or_default().push(node);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        let mut by_kind: Vec<(&'static str, Vec<Node<'a>>)> = by_id
+            .into_iter()
+            .filter_map(|(id, nodes)| Some((bash().node_kind_for_id(id)?, nodes)))
+            .collect();
+        by_kind.sort_by_key(|(kind, nodes)| (*kind, nodes.first().map(|n| n.start_byte())));
+        // Several symbols can share a name (aliases): their nodes go in one list.
+        let mut merged: Vec<(&'static str, Vec<Node<'a>>)> = Vec::with_capacity(by_kind.len());
+        for (kind, nodes) in by_kind {
+            match merged.last_mut() {
+                Some((last, list)) if *last == kind => {
+                    list.extend(nodes);
+                    list.sort_by_key(|n| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
+                }
+                _ => merged.push((kind, nodes)),
+            }
+        }
+        ScriptNodes { by_kind: merged }
+    }
+
+    /// The nodes of the given kinds, in document order.
+    pub fn of_kinds(&self, kinds: &[&str]) -> Vec<Node<'a>> {
+        let mut nodes: Vec<Node<'a>> = kinds
+            .iter()
+            .filter_map(|kind| {
+                let index = self.by_kind.binary_search_by(|(k, _)| k.cmp(kind)).ok()?;
+                Some(&self.by_kind[index].1)
+            })
+            .flatten()
+            .copied()
+            .collect();
+        if kinds.len() > 1 {
+            nodes.sort_by_key(|n| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
+        }
+        nodes
+    }
 }
 
 /// The instructions and stages an incremental analysis asks a rule to check, by index in the
@@ -277,6 +348,7 @@ impl<'a> Context<'a> {
             snapshot,
             focus: None,
             top_level: Rc::default(),
+            script_nodes: Rc::default(),
         }
     }
 
@@ -291,6 +363,7 @@ impl<'a> Context<'a> {
             snapshot: self.snapshot,
             focus: Some(focus),
             top_level: self.top_level.clone(),
+            script_nodes: self.script_nodes.clone(),
         }
     }
 
@@ -321,6 +394,18 @@ impl<'a> Context<'a> {
             self.focus.map(|f| f.instructions.as_slice()),
             move |index| snapshot.script(index),
         )
+    }
+
+    /// The nodes of a script's tree by kind, listed once per analysis.
+    pub fn script_nodes(&self, script: &'a Script) -> Rc<ScriptNodes<'a>> {
+        if let Some(found) = self.script_nodes.borrow().get(&script.instruction) {
+            return found.clone();
+        }
+        let nodes = Rc::new(ScriptNodes::of(&script.tree));
+        self.script_nodes
+            .borrow_mut()
+            .insert(script.instruction, nodes.clone());
+        nodes
     }
 
     /// The instructions to check with their index: all of them, or those in focus.

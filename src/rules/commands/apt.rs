@@ -71,7 +71,8 @@ pub static LISTS_KEPT: Rule = Rule {
     docs: "\
 Reports a RUN that runs `apt-get update` without removing `/var/lib/apt/lists/*` afterwards, \
 in a stage that ends up in an image (the last stage, or one another stage is built `FROM`). \
-`apt-get dist-clean` also counts as the cleanup (hadolint does not know it), and so does a \
+`apt-get dist-clean` also counts as the cleanup (hadolint does not know it: reason \
+`apt-get-dist-clean` in the corpus comparison with hadolint), and so does a \
 cache mount over `/var/lib/apt` (`RUN --mount=type=cache,target=/var/lib/apt ...`), which keeps \
 the lists out of the layer in the first place.
 

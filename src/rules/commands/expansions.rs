@@ -9,25 +9,9 @@ use tree_sitter::Node;
 use super::{run_of, Context};
 use crate::shell::{Dialect, Script, SimpleCommand};
 
-/// Every node of a script's tree, named or not, in document order.
-pub fn nodes(script: &Script) -> Vec<Node<'_>> {
-    let mut all = Vec::new();
-    let mut stack = vec![script.tree.root_node()];
-    while let Some(node) = stack.pop() {
-        all.push(node);
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
-    }
-    all
-}
-
-/// The nodes of the given kinds, in document order.
-pub fn nodes_of<'s>(script: &'s Script, kinds: &[&str]) -> Vec<Node<'s>> {
-    nodes(script)
-        .into_iter()
-        .filter(|n| kinds.contains(&n.kind()))
-        .collect()
+/// The nodes of the given kinds in a script's tree, in document order.
+pub fn nodes_of<'a>(context: &Context<'a>, script: &'a Script, kinds: &[&str]) -> Vec<Node<'a>> {
+    context.script_nodes(script).of_kinds(kinds)
 }
 
 /// Where an expansion (`$x`, `${x}`, `$(...)`) stands.
@@ -181,7 +165,7 @@ pub struct Variables<'s> {
 }
 
 impl<'s> Variables<'s> {
-    pub fn of(context: &Context, script: &'s Script) -> Variables<'s> {
+    pub fn of(context: &Context<'s>, script: &'s Script) -> Variables<'s> {
         let mut from_build: HashSet<String> = HashSet::new();
         let model = context.model;
         if let Some(instruction) = model.instructions.get(script.instruction) {
@@ -206,7 +190,13 @@ impl<'s> Variables<'s> {
         let text = script.text.as_str();
         let mut values: HashMap<&str, Vec<Option<Node>>> = HashMap::new();
         let slice = |n: Node<'s>| -> &'s str { text.get(n.byte_range()).unwrap_or_default() };
-        for node in nodes(script) {
+        let kinds = [
+            "variable_assignment",
+            "declaration_command",
+            "for_statement",
+            "expansion",
+        ];
+        for node in nodes_of(context, script, &kinds) {
             match node.kind() {
                 "variable_assignment" => {
                     let Some(name) = node.child_by_field_name("name") else {
@@ -243,7 +233,12 @@ impl<'s> Variables<'s> {
                     if words.is_empty() {
                         entry.push(None);
                     }
-                    entry.extend(words.into_iter().map(Some));
+                    // A word with an unquoted expansion splits into values nobody knows.
+                    entry.extend(
+                        words
+                            .into_iter()
+                            .map(|w| (!has_unquoted_expansion(w)).then_some(w)),
+                    );
                 }
                 "expansion" => {
                     if let Some(p) = parameter(node, text) {
@@ -343,6 +338,19 @@ impl<'s> Variables<'s> {
     /// [`Variables::is_spaceless`] for the value of an expansion node.
     pub fn expansion_is_spaceless(&self, node: Node) -> bool {
         self.spaceless_expansion(node, &mut Vec::new())
+    }
+}
+
+/// Whether a word holds an expansion outside quotes (`$list`, `a$x`, `$(ls)`).
+fn has_unquoted_expansion(word: Node) -> bool {
+    match word.kind() {
+        "simple_expansion" | "expansion" | "command_substitution" => true,
+        "concatenation" => {
+            let mut cursor = word.walk();
+            let children: Vec<Node> = word.named_children(&mut cursor).collect();
+            children.into_iter().any(has_unquoted_expansion)
+        }
+        _ => false,
     }
 }
 

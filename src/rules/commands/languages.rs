@@ -339,7 +339,10 @@ pub static YARN_CACHE: Rule = Rule {
     summary: "yarn install without yarn cache clean",
     docs: "\
 Reports `yarn install` in a RUN that does not also run `yarn cache clean`, unless the RUN \
-mounts a cache for yarn (`RUN --mount=type=cache,target=/usr/local/share/.cache/yarn ...`).
+mounts a cache for yarn (`RUN --mount=type=cache,target=/usr/local/share/.cache/yarn ...`). \
+Only in a stage whose files end up in an image: the last stage, or one another stage is \
+built `FROM`; a builder stage whose results are copied out with `COPY --from` leaves its \
+cache behind, as hadolint also judges.
 
 **Why:** yarn keeps a copy of every package in its cache, which then stays in the layer.
 
@@ -392,7 +395,7 @@ fn check_yarn(context: &Context, report: &mut Report) {
                     .as_deref()
                     .is_some_and(|v| v.contains("type=cache") && v.contains("yarn"))
         });
-        if cleaned || mounted {
+        if cleaned || mounted || !super::stage_is_shipped(context, script.instruction) {
             continue;
         }
         let finding = report.add(
@@ -566,6 +569,14 @@ mod tests {
         assert_eq!(
             fixed(&YARN_CACHE, "FROM a\nRUN yarn install\n"),
             "FROM a\nRUN yarn install \\\n    && yarn cache clean\n"
+        );
+        // A builder stage whose files are copied out leaves its cache behind.
+        assert_eq!(
+            render(
+                &YARN_CACHE,
+                "FROM node AS build\nRUN yarn install\nFROM nginx\nCOPY --from=build /app /app\n"
+            ),
+            ""
         );
     }
 

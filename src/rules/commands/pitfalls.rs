@@ -49,7 +49,7 @@ fn check_cd(context: &Context, report: &mut Report) {
         if sets_errexit(script) {
             continue;
         }
-        for command in nodes_of(script, &["command"]) {
+        for command in nodes_of(context, script, &["command"]) {
             let is_cd = command
                 .child_by_field_name("name")
                 .is_some_and(|n| script.node_text(n) == "cd");
@@ -151,7 +151,7 @@ fn check_negation(context: &Context, report: &mut Report) {
         if !sets_errexit(script) {
             continue;
         }
-        for negated in nodes_of(script, &["negated_command"]) {
+        for negated in nodes_of(context, script, &["negated_command"]) {
             if status_is_checked_outside(negated) || is_last_statement(negated) {
                 continue;
             }
@@ -236,7 +236,7 @@ RUN find /app -name '*.pyc' -print0 | xargs -0 rm -f
 
 fn check_find_xargs(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for pipeline in nodes_of(script, &["pipeline"]) {
+        for pipeline in nodes_of(context, script, &["pipeline"]) {
             let mut cursor = pipeline.walk();
             let stages: Vec<Node> = pipeline.named_children(&mut cursor).collect();
             for pair in stages.windows(2) {

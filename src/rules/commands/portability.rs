@@ -62,7 +62,7 @@ RUN if [ -f /etc/debian_version ]; then apt-get update; fi
 
 fn check_double_bracket(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for test in nodes_of(script, &["test_command"]) {
+        for test in nodes_of(context, script, &["test_command"]) {
             if test.child(0).is_some_and(|c| c.kind() == "[[") {
                 report.add(
                     script.node_range(test),
@@ -172,7 +172,7 @@ now runs in the foreground, as meant.",
 
 fn check_ampersand_redirect(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for redirect in nodes_of(script, &["file_redirect"]) {
+        for redirect in nodes_of(context, script, &["file_redirect"]) {
             let Some(operator) = redirect
                 .child(0)
                 .filter(|o| matches!(o.kind(), "&>" | "&>>"))
@@ -241,7 +241,7 @@ RUN version=\"$(echo \"$VERSION\" | tr . -)\" && echo \"$version\"
 
 fn check_string_replacement(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for expansion in nodes_of(script, &["expansion"]) {
+        for expansion in nodes_of(context, script, &["expansion"]) {
             let replaces = parameter(expansion, &script.text)
                 .is_some_and(|p| matches!(p.operator, Some("/" | "//" | "/#" | "/%")));
             if replaces {
@@ -357,7 +357,7 @@ RUN if [ \"$TARGETARCH\" = arm64 ]; then echo arm; fi
 
 fn check_double_equals(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for test in nodes_of(script, &["test_command"]) {
+        for test in nodes_of(context, script, &["test_command"]) {
             if test.child(0).is_none_or(|c| c.kind() != "[") {
                 continue;
             }
@@ -494,7 +494,7 @@ RUN sort a.txt > /tmp/a && sort b.txt > /tmp/b && diff /tmp/a /tmp/b
 
 fn check_process_substitution(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for node in nodes_of(script, &["process_substitution"]) {
+        for node in nodes_of(context, script, &["process_substitution"]) {
             report.add(
                 script.node_range(node),
                 format!(
@@ -540,7 +540,7 @@ RUN printf '%s\\n' \"$KEY\" | base64 -d > /etc/key
 
 fn check_here_string(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for node in nodes_of(script, &["herestring_redirect"]) {
+        for node in nodes_of(context, script, &["herestring_redirect"]) {
             let operator = node.child(0).filter(|c| c.kind() == "<<<").unwrap_or(node);
             report.add(
                 script.node_range(operator),
@@ -588,7 +588,7 @@ RUN printf '[main]\\nenabled=1\\n' > /etc/app.conf
 
 fn check_ansi_c_quotes(context: &Context, report: &mut Report) {
     for script in posix_scripts(context) {
-        for node in nodes_of(script, &["ansi_c_string"]) {
+        for node in nodes_of(context, script, &["ansi_c_string"]) {
             report.add(
                 script.node_range(node),
                 format!("{} has no `$'...'` strings: use printf", shell_name(script)),

@@ -18,8 +18,15 @@ spaces and expands as a glob: a command's argument, a redirection's target, an o
 in the RUN is free of spaces and glob characters (`v=1.2`, `for i in 1 2`, `$((...))`), \
 an ARG or ENV in scope (the script only knows their names, as hadolint tells ShellCheck), \
 `$#`, `$?`, `$$`, `$!`, `${#name}`, and the words of `for ... in`, `case`, `[[ ... ]]` and \
-plain assignments, which are not split. hadolint forgets an ENV inherited from the stage a \
-stage is built on (`FROM base`); dockls knows it. The ShellCheck code is SC2086.
+plain assignments, which are not split. The ShellCheck code is SC2086.
+
+Where dockls and hadolint differ: hadolint forgets an ENV inherited from the stage a stage is \
+built on (`FROM base`); dockls knows it. hadolint takes an ARG of the stage a stage is built \
+on as known, but an ARG ends with its stage, so in `FROM base` the name is unset (reason \
+`arg-not-inherited` in the corpus comparison with hadolint). And the ShellCheck in hadolint \
+reports a variable assigned in the middle of an `&&` chain and used further along it, \
+`a && v=1 && echo $v`, as if the assignment could have been skipped (reason \
+`and-chain-assignment`); dockls does not.
 
 **Why:** `rm -rf $dir/cache` with a `dir` that holds a space removes two other paths, and \
 one that holds `*` removes whatever matches.
@@ -50,8 +57,12 @@ wanted (a list of packages in one variable), quoting passes the list as one argu
 
 fn check_unquoted_variable(context: &Context, report: &mut Report) {
     for script in context.scripts() {
+        let expansions = nodes_of(context, script, &["simple_expansion", "expansion"]);
+        if expansions.is_empty() {
+            continue;
+        }
         let variables = Variables::of(context, script);
-        for node in nodes_of(script, &["simple_expansion", "expansion"]) {
+        for node in expansions {
             let Place::Word(word) = place(node) else {
                 continue;
             };
@@ -123,7 +134,7 @@ packages.txt)` means to split.",
 
 fn check_unquoted_substitution(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for node in nodes_of(script, &["command_substitution"]) {
+        for node in nodes_of(context, script, &["command_substitution"]) {
             let Place::Word(word) = place(node) else {
                 continue;
             };
@@ -218,7 +229,7 @@ const EXPANDS_ITSELF: &[&str] = &[
 
 fn check_single_quoted(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for node in nodes_of(script, &["raw_string"]) {
+        for node in nodes_of(context, script, &["raw_string"]) {
             let content = script.node_text(node).trim_matches('\'');
             let sed = command_of(node).is_some_and(|c| program_name(script, c) == Some("sed"));
             if !looks_expanded(content, sed) {
@@ -340,7 +351,7 @@ the arguments.",
 
 fn check_echo_escapes(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for command in nodes_of(script, &["command"]) {
+        for command in nodes_of(context, script, &["command"]) {
             if program_name(script, command) != Some("echo") {
                 continue;
             }
@@ -448,7 +459,7 @@ RUN rm ./*.tmp
 
 fn check_glob_as_option(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for command in nodes_of(script, &["command"]) {
+        for command in nodes_of(context, script, &["command"]) {
             if matches!(
                 program_name(script, command),
                 None | Some("echo" | "printf")

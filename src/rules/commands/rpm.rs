@@ -45,7 +45,7 @@ const DNF: Manager = Manager {
     clean_words: &["clean"],
     cache: &["/var/cache/dnf", "/var/cache/yum"],
     pin: "<package>-<version>",
-    pinned: dash_pinned,
+    pinned: dnf_pinned,
 };
 
 const ZYPPER: Manager = Manager {
@@ -64,6 +64,26 @@ const ZYPPER: Manager = Manager {
 /// stream `name:stream`.
 fn dash_pinned(package: &str) -> bool {
     package.contains(['-', ':']) || package.ends_with(".rpm")
+}
+
+/// dnf: `name-version`, where what follows the name's first dash is a version (letters,
+/// digits and `.~^_:+`, with a digit somewhere: `glibc-2.38`, not `shadow-utils`), an `.rpm`
+/// file, or a module stream `name:stream`.
+fn dnf_pinned(package: &str) -> bool {
+    if package.ends_with(".rpm") || package.contains(':') {
+        return true;
+    }
+    let mut parts = package.split('-');
+    parts.next();
+    let rest: Vec<&str> = parts.collect();
+    !rest.is_empty()
+        && rest.iter().all(|part| {
+            part.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
+        })
+        && rest
+            .iter()
+            .any(|part| part.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 macro_rules! yes_rule {
@@ -449,9 +469,20 @@ mod tests {
             ),
         );
         assert_eq!(
-            render(&DNF_UNPINNED, "FROM a\nRUN dnf install -y nginx:1.24\n"),
+            render(
+                &DNF_UNPINNED,
+                "FROM a\nRUN dnf install -y nginx:1.24 glib-2.38 shadow-utils-4.14~rc1 x.rpm\n"
+            ),
             ""
         );
+        // A dash inside a name is not a version.
+        expect![[
+            r#"26..38 "shadow-utils": `shadow-utils` has no version: use `shadow-utils-<version>`"#
+        ]]
+        .assert_eq(&render(
+            &DNF_UNPINNED,
+            "FROM a\nRUN dnf install -y shadow-utils\n",
+        ));
     }
 
     #[test]

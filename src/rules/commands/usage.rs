@@ -10,7 +10,8 @@ pub static CD: Rule = Rule {
     summary: "cd used instead of WORKDIR",
     docs: "\
 Reports `cd` in a RUN. A `cd` inside a subshell, `(cd src && make)`, or inside `$(...)` \
-changes nothing outside it, so it is not reported (hadolint reports it).
+changes nothing outside it, so it is not reported (hadolint reports it: reason \
+`cd-in-subshell` in the corpus comparison with hadolint).
 
 **Why:** the directory a `cd` moves to lasts only until the end of the RUN; `WORKDIR` says \
 where the following instructions run and shows it at the top level of the Dockerfile.

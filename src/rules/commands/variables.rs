@@ -18,7 +18,9 @@ the same RUN (before or after the use: `name=...`, `for name in`, `read name`, `
 `HOME`, BuildKit's `TARGETARCH`) and not reported. Nor are `${name:-default}` and the other \
 forms that give a value for an unset name, or `[ -z \"$name\" ]`, which asks whether it is \
 set. hadolint forgets an ENV inherited from the stage a stage is built on, and checks RUNs \
-that PowerShell or cmd runs; dockls does neither. The ShellCheck code is SC2154.
+that PowerShell or cmd runs: a stage built on a Windows image without a SHELL runs its RUNs in \
+cmd, where `$name` means nothing (reason `windows-image` in the corpus comparison with \
+hadolint); dockls does neither. The ShellCheck code is SC2154.
 
 **Why:** usually a typo (`$verison`) or an ARG declared in another stage, which is not in \
 scope here: the shell substitutes an empty string and the command runs with a missing \
@@ -53,8 +55,12 @@ RUN wget https://example.com/tool-$version.tar.gz
 
 fn check_unassigned(context: &Context, report: &mut Report) {
     for script in context.scripts() {
+        let expansions = nodes_of(context, script, &["simple_expansion", "expansion"]);
+        if expansions.is_empty() {
+            continue;
+        }
         let variables = Variables::of(context, script);
-        for node in nodes_of(script, &["simple_expansion", "expansion"]) {
+        for node in expansions {
             let Some(p) = parameter(node, &script.text) else {
                 continue;
             };
@@ -134,7 +140,7 @@ RUN GNUPGHOME=\"$(mktemp -d)\" && export GNUPGHOME && gpg --batch --import key.a
 
 fn check_declare_and_assign(context: &Context, report: &mut Report) {
     for script in context.scripts() {
-        for declaration in nodes_of(script, &["declaration_command"]) {
+        for declaration in nodes_of(context, script, &["declaration_command"]) {
             let keyword = declaration
                 .child(0)
                 .map(|k| script.node_text(k))
