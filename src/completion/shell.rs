@@ -58,10 +58,12 @@ pub(super) fn options(analysis: &Snapshot, offset: usize) -> Vec<CompletionItem>
         Some(sub) => format!("{} {sub}", info.program),
         None => info.program.to_owned(),
     };
+    // The table lists first the options the rules ask for; the editor keeps that order.
     info.options
         .iter()
-        .filter(|o| !o.names.iter().any(|n| given(n)))
-        .filter_map(|o| {
+        .enumerate()
+        .filter(|(_, o)| !o.names.iter().any(|n| given(n)))
+        .filter_map(|(position, o)| {
             let name = *o.names.first()?;
             Some(CompletionItem {
                 label: name.to_owned(),
@@ -76,7 +78,7 @@ pub(super) fn options(analysis: &Snapshot, offset: usize) -> Vec<CompletionItem>
                 replace: replace.clone(),
                 insert_text: name.to_owned(),
                 is_snippet: false,
-                sort_text: None,
+                sort_text: Some(format!("{position:02}")),
             })
         })
         .collect()
@@ -124,6 +126,23 @@ mod tests {
         assert_eq!(
             offered("FROM a\nRUN set -e && set $0"),
             "-o pipefail[] -e[] -u[] -x[]"
+        );
+    }
+
+    #[test]
+    fn the_options_the_rules_ask_for_sort_first() {
+        let text = "FROM a\nRUN apt-get install ";
+        let items = completion(
+            &Snapshot::from_text(text),
+            text.len(),
+            &CompletionConfig::default(),
+        );
+        let mut sorted = items.clone();
+        sorted.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        assert_eq!(sorted, items);
+        assert_eq!(
+            items.first().map(|i| i.label.as_str()),
+            Some("--no-install-recommends")
         );
     }
 
