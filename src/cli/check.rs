@@ -230,12 +230,17 @@ pub fn run(config: &CheckConfig, stdout: &mut dyn Write, stderr: &mut dyn Write)
         code = EXIT_FAILURE;
     }
 
+    // Buffered: the process's stdout writes every line through on its own (one system call per
+    // line of pretty JSON); flushed before the summary goes to stderr, so the two keep order.
+    let mut out = io::BufWriter::with_capacity(1 << 16, &mut *stdout);
     match config.format {
-        Format::Human => output::human(&reports, stdout)?,
-        Format::Json => output::json(&reports, stdout)?,
-        Format::Sarif => output::sarif(&reports, stdout)?,
-        Format::Github => output::github(&reports, stdout)?,
+        Format::Human => output::human(&reports, &mut out)?,
+        Format::Json => output::json(&reports, &mut out)?,
+        Format::Sarif => output::sarif(&reports, &mut out)?,
+        Format::Github => output::github(&reports, &mut out)?,
     }
+    out.flush()?;
+    drop(out);
     if config.format == Format::Human {
         output::summary(&reports, config.fix, stderr)?;
     }
