@@ -334,7 +334,10 @@ struct Outcome {
 
 /// Runs `work` on every job over as many threads as the machine has, and returns the outcomes
 /// in the order of the jobs.
-fn run_in_parallel<J: Sync, O: Send>(jobs: &[J], work: impl Fn(&J) -> O + Sync) -> Vec<O> {
+pub(super) fn run_in_parallel<J: Sync, O: Send>(
+    jobs: &[J],
+    work: impl Fn(&J) -> O + Sync,
+) -> Vec<O> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(jobs.len())

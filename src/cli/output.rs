@@ -259,40 +259,68 @@ fn json_range(lines: &Lines, range: &std::ops::Range<usize>) -> Value {
 
 /// An array of diagnostics, each with its file, range, severity, code, message, the rule's
 /// aliases, and its fixes with their edits.
+///
+/// Each file's items are built and printed on worker threads; the array around them is written
+/// here, byte for byte as serde_json's pretty printer writes a whole array.
 pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let mut items = Vec::new();
-    for report in sorted(reports) {
-        let lines = Lines::new(&report.text);
-        for diagnostic in &report.diagnostics {
-            let fixes: Vec<Value> = diagnostic
-                .fixes
-                .iter()
-                .map(|fix| {
-                    json!({
-                        "title": fix.title,
-                        "safe": fix.safe,
-                        "snippet": fix.is_snippet,
-                        "edits": fix.edits.iter().map(|edit| json!({
-                            "range": json_range(&lines, &edit.range),
-                            "newText": edit.new_text,
-                        })).collect::<Vec<_>>(),
-                    })
+    let files = sorted(reports);
+    let printed = super::check::run_in_parallel(&files, |report| json_items(report));
+    let mut empty = true;
+    out.write_all(b"[")?;
+    for items in printed.iter().filter(|items| !items.is_empty()) {
+        out.write_all(if empty { b"\n" } else { b",\n" })?;
+        out.write_all(items.as_bytes())?;
+        empty = false;
+    }
+    out.write_all(if empty { b"]\n" } else { b"\n]\n" })
+}
+
+/// The JSON items of one file's diagnostics, pretty-printed as elements of the top-level array
+/// (indented by two spaces) and separated by commas; empty when the file has none.
+fn json_items(report: &FileReport) -> String {
+    let lines = Lines::new(&report.text);
+    let mut printed = String::new();
+    for diagnostic in &report.diagnostics {
+        let fixes: Vec<Value> = diagnostic
+            .fixes
+            .iter()
+            .map(|fix| {
+                json!({
+                    "title": fix.title,
+                    "safe": fix.safe,
+                    "snippet": fix.is_snippet,
+                    "edits": fix.edits.iter().map(|edit| json!({
+                        "range": json_range(&lines, &edit.range),
+                        "newText": edit.new_text,
+                    })).collect::<Vec<_>>(),
                 })
-                .collect();
-            items.push(json!({
-                "path": report.path.to_string_lossy(),
-                "range": json_range(&lines, &diagnostic.range),
-                "severity": severity_name(diagnostic.severity),
-                "code": diagnostic.code,
-                "message": diagnostic.message,
-                "aliases": aliases(rules::named(diagnostic.code)),
-                "url": rules::named(diagnostic.code).map(|rule| rule_docs_url(rule.name)),
-                "fixes": fixes,
-            }));
+            })
+            .collect();
+        let rule = rules::named(diagnostic.code);
+        let item = json!({
+            "path": report.path.to_string_lossy(),
+            "range": json_range(&lines, &diagnostic.range),
+            "severity": severity_name(diagnostic.severity),
+            "code": diagnostic.code,
+            "message": diagnostic.message,
+            "aliases": aliases(rule),
+            "url": rule.map(|rule| rule_docs_url(rule.name)),
+            "fixes": fixes,
+        });
+        // Strings escape their line breaks, so every line break here is the printer's.
+        let text = serde_json::to_string_pretty(&item).unwrap_or_default();
+        if !printed.is_empty() {
+            printed.push_str(",\n");
+        }
+        for (index, line) in text.split('\n').enumerate() {
+            if index > 0 {
+                printed.push('\n');
+            }
+            printed.push_str("  ");
+            printed.push_str(line);
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &Value::Array(items))?;
-    writeln!(out)
+    printed
 }
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,
