@@ -16,6 +16,7 @@ use crate::diagnostic::{Edit, Fix, Severity};
 use crate::model::{Instruction, Model, Stage};
 use crate::shell::Script;
 use crate::snapshot::Snapshot;
+use commands::expansions::Variables;
 
 mod incremental;
 mod suppression;
@@ -253,6 +254,9 @@ pub struct Context<'a> {
     /// The nodes of each RUN script's tree by kind, listed on first use for all the shell rules
     /// (a 1 MB RUN has hundreds of thousands of nodes), by the script's instruction index.
     script_nodes: Rc<RefCell<HashMap<usize, Rc<ScriptNodes<'a>>>>>,
+    /// What each RUN script's variables hold, worked out on first use for all the shell rules
+    /// that ask, by the script's instruction index.
+    script_variables: Rc<RefCell<HashMap<usize, Rc<Variables<'a>>>>>,
 }
 
 /// The nodes of a script's tree, grouped by kind, each group in document order.
@@ -386,6 +390,7 @@ impl<'a> Context<'a> {
             focus: None,
             top_level: Rc::default(),
             script_nodes: Rc::default(),
+            script_variables: Rc::default(),
         }
     }
 
@@ -401,6 +406,7 @@ impl<'a> Context<'a> {
             focus: Some(focus),
             top_level: self.top_level.clone(),
             script_nodes: self.script_nodes.clone(),
+            script_variables: self.script_variables.clone(),
         }
     }
 
@@ -443,6 +449,18 @@ impl<'a> Context<'a> {
             .borrow_mut()
             .insert(script.instruction, nodes.clone());
         nodes
+    }
+
+    /// The variables of `script`: names from the build and what the script assigns.
+    pub(crate) fn script_variables(&self, script: &'a Script) -> Rc<Variables<'a>> {
+        if let Some(found) = self.script_variables.borrow().get(&script.instruction) {
+            return found.clone();
+        }
+        let variables = Rc::new(Variables::of(self, script));
+        self.script_variables
+            .borrow_mut()
+            .insert(script.instruction, variables.clone());
+        variables
     }
 
     /// The instructions to check with their index: all of them, or those in focus.

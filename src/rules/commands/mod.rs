@@ -12,7 +12,7 @@ use crate::shell::{Script, SimpleCommand, Word};
 mod apk;
 mod apt;
 mod downloads;
-mod expansions;
+pub(super) mod expansions;
 mod languages;
 mod pipefail;
 mod pitfalls;

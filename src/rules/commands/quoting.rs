@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::expansions::{is_split, nodes_of, parameter, place, wrap, Place, Variables};
+use super::expansions::{is_split, nodes_of, parameter, place, wrap, Place};
 use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 use crate::shell::Script;
@@ -61,7 +61,7 @@ fn check_unquoted_variable(context: &Context, report: &mut Report) {
         if expansions.is_empty() {
             continue;
         }
-        let variables = Variables::of(context, script);
+        let variables = context.script_variables(script);
         let nodes = context.script_nodes(script);
         for node in expansions {
             let Place::Word(word, up) = place(node, nodes.ancestors(node)) else {

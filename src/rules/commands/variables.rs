@@ -1,7 +1,7 @@
 //! Variables in the shell of RUN: names used but never given a value, and declarations whose
 //! command substitution hides a failure.
 
-use super::expansions::{nodes_of, parameter, Variables};
+use super::expansions::{nodes_of, parameter};
 use crate::diagnostic::Severity;
 use crate::rules::{Category, Context, Fixes, Report, Rule, Scope};
 
@@ -59,7 +59,7 @@ fn check_unassigned(context: &Context, report: &mut Report) {
         if expansions.is_empty() {
             continue;
         }
-        let variables = Variables::of(context, script);
+        let variables = context.script_variables(script);
         let nodes = context.script_nodes(script);
         for node in expansions {
             let Some(p) = parameter(node, &script.text) else {
