@@ -8,8 +8,6 @@ const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const net = require('net');
-const http = require('http');
 
 const BIN = process.env.DOCKLS_BIN;
 const VSIX = process.env.DOCKLS_VSIX;
@@ -24,36 +22,7 @@ function record(name, ok, detail) {
   console.log(`${ok ? 'PASS' : 'FAIL'}: ${name}${detail ? ' - ' + detail : ''}`);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-function httpOk(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, (res) => { res.resume(); resolve(res.statusCode < 500); });
-    req.on('error', () => resolve(false));
-    req.setTimeout(2000, () => { req.destroy(); resolve(false); });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// The box of an element once it is laid out: right after a panel opens, the editor may still be
-// laying out, and a box read then is null.
-async function boxOf(locator, what) {
-  await locator.waitFor({ state: 'visible', timeout: 15000 });
-  for (let i = 0; i < 40; i++) {
-    const box = await locator.boundingBox();
-    if (box) return box;
-    await sleep(250);
-  }
-  throw new Error(`${what} is not laid out`);
-}
-const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
+const { freePort, httpOk, sleep, boxOf, norm } = require('./workbench');
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dockls-vscode-'));

@@ -1,7 +1,7 @@
 // The parts of a VS Code end-to-end run that do not depend on what is checked: install the
 // extension into a temporary extensions dir, serve code-server on 127.0.0.1 with a temporary
 // folder, drive it in Debian's Chromium, open a file, record PASS/FAIL lines.
-// Used by registry.js; run.sh sets DOCKLS_BIN, DOCKLS_VSIX, DOCKLS_ART, CODE_SERVER, NODE_PATH.
+// Used by registry.js and (its helpers) e2e.js; run.sh sets DOCKLS_BIN, DOCKLS_VSIX, DOCKLS_ART, CODE_SERVER, NODE_PATH.
 'use strict';
 const { chromium } = require('playwright-core');
 const { spawn, execFileSync } = require('child_process');
@@ -165,4 +165,4 @@ async function editorLines(editor) {
   return (await editor.locator('.view-line').allInnerTexts().catch(() => [])).map(norm);
 }
 
-module.exports = { Checks, launch, openFile, editorLines, boxOf, log, sleep, norm, env };
+module.exports = { Checks, launch, openFile, editorLines, boxOf, log, sleep, norm, env, freePort, httpOk };
